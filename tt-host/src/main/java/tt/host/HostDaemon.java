@@ -1,0 +1,125 @@
+package tt.host;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tt.api.HostInfo;
+import tt.host.api.ApiServer;
+import tt.host.api.HostResource;
+import tt.host.api.VmResource;
+import tt.host.cgroup.Cgroups;
+import tt.host.engine.Engine;
+import tt.host.engine.qemu.QemuEngine;
+import tt.host.image.ImageCatalog;
+import tt.host.ssh.HostSshKey;
+import tt.host.vm.PortAllocator;
+import tt.host.vm.ResourceLedger;
+import tt.host.vm.VmManager;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Wires the daemon together, and takes it apart again leaving nothing behind. */
+final class HostDaemon implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostDaemon.class);
+    private static final Path CGROUP_FS = Path.of("/sys/fs/cgroup");
+
+    private final HostConfig config;
+    private final ImageCatalog images;
+    private final Cgroups cgroups;
+    private final VmManager vms;
+    private final ApiServer api;
+
+    private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms, ApiServer api) {
+        this.config = config;
+        this.images = images;
+        this.cgroups = cgroups;
+        this.vms = vms;
+        this.api = api;
+    }
+
+    static HostDaemon start(HostConfig config) throws IOException {
+        Path imageRoot = ImageCatalog.checkRoot(config.imagePath());
+        if (ProcessHandle.current().pid() != 1) {
+            LOG.warn("tt-host is not the first process of its own PID namespace: if it is killed with SIGKILL its"
+                    + " QEMU processes survive. Start it with bin/tt-host, which runs it in one.");
+        }
+        sweep(config);
+        Cgroups cgroups = Cgroups.detect(CGROUP_FS, config.cgroupName());
+        ImageCatalog images = new ImageCatalog(imageRoot);
+        images.start();
+        QemuEngine qemu = new QemuEngine(config.accel());
+        Map<String, Engine> engines = Map.of(qemu.name(), qemu);
+        ResourceLedger ledger = new ResourceLedger(config.total());
+        PortAllocator ports = new PortAllocator(InetAddress.getByName(config.servAddr()), config.portFirst(),
+                config.portLast());
+        HostSshKey hostKey = HostSshKey.loadOrCreate(config.stateDir());
+        Files.createDirectories(config.vmsDir());
+        VmManager vms = new VmManager(config.vmsDir(), config.servAddr(), images, engines, cgroups, ledger, ports,
+                hostKey, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
+        String hostId = InetAddress.getLocalHost().getHostName() + ":" + config.servPort();
+        HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
+                config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
+                List.copyOf(engines.keySet())), images);
+        ApiServer api = ApiServer.start(config.servAddr(), config.servPort(), config.token(), hostResource,
+                new VmResource(vms));
+        LOG.info("tt-host {} serving http://{}:{}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId,
+                config.servAddr(), config.servPort(), config.token() == null ? "OPEN, no token"
+                        : "token required", imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
+        probeAccelerators(images, qemu);
+        return new HostDaemon(config, images, cgroups, vms, api);
+    }
+
+    /** Decides KVM or TCG for each architecture now, so the log says it before the first VM. */
+    private static void probeAccelerators(ImageCatalog images, Engine engine) {
+        Thread t = new Thread(() -> images.all().stream()
+                .filter(i -> i.name().engine().equals(engine.name()))
+                .collect(Collectors.toMap(i -> i.manifest().arch(), i -> i, (a, b) -> a))
+                .values().forEach(engine::accelFor), "accel-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Removes VM folders and cgroups that a daemon killed without cleanup left behind. */
+    static void sweep(HostConfig config) throws IOException {
+        Path vmsDir = config.vmsDir();
+        if (Files.isDirectory(vmsDir)) {
+            try (Stream<Path> leftovers = Files.list(vmsDir)) {
+                for (Path dir : leftovers.toList()) {
+                    LOG.info("removing leftover VM folder {}", dir);
+                    FileTrees.delete(dir);
+                }
+            }
+        }
+        try {
+            Cgroups.detect(CGROUP_FS, config.cgroupName()).removeAll();
+        } catch (IOException e) {
+            LOG.warn("cgroup sweep: {}", e.getMessage());
+        }
+    }
+
+    private static String version() {
+        String v = HostDaemon.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("tt-host stopping: deleting {} VMs", vms.list().size());
+        api.close();
+        vms.close();
+        try {
+            images.close();
+            cgroups.removeAll();
+        } catch (IOException e) {
+            LOG.error("cleanup at stop: {}", e.getMessage());
+        }
+        LOG.info("tt-host stopped; nothing left in {}", config.vmsDir());
+    }
+}

@@ -1,0 +1,112 @@
+package tt.host;
+
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code tt-host} command: flags as in the seed's {@code ttserver}. */
+@Command(name = "tt-host", mixinStandardHelpOptions = true, versionProvider = HostMain.Version.class,
+        sortOptions = false,
+        description = "Runs VMs on this machine from a live image folder and serves the host REST API.",
+        footer = {"", "Example (the seed's slave server):",
+                "  tt-host --image-path /srv/tt/images --cpu-total 2 --mem-total $[4*1024*1024] \\",
+                "          --disk-total $[40*1024*1024] --serv-addr 127.0.0.1 --serv-port 20000",
+                "", "Without --token or --token-file, a token is made and kept in STATE_DIR/token."})
+public final class HostMain implements Callable<Integer> {
+
+    @Option(names = "--image-path", required = true, paramLabel = "DIR",
+            description = "Folder of images, rescanned live. Must not be under /tmp.")
+    Path imagePath;
+
+    @Option(names = "--cpu-total", required = true, paramLabel = "N", description = "vCPUs this host hands out.")
+    int cpuTotal;
+
+    @Option(names = "--mem-total", required = true, paramLabel = "KIB", description = "Memory for VMs, in KiB.")
+    long memTotalKib;
+
+    @Option(names = "--disk-total", required = true, paramLabel = "KIB", description = "Disk for VMs, in KiB.")
+    long diskTotalKib;
+
+    @Option(names = "--serv-addr", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address of the API and of the VMs' forwarded ports (default: ${DEFAULT-VALUE}).")
+    String servAddr;
+
+    @Option(names = "--serv-port", defaultValue = "20000", paramLabel = "PORT",
+            description = "API port (default: ${DEFAULT-VALUE}).")
+    int servPort;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where VM folders, the token and the host SSH key live"
+                    + " (default: $XDG_STATE_HOME/tt/host-PORT or ~/.local/state/tt/host-PORT).")
+    Path stateDir;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "API token clients must send.")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the API token from this file.")
+    Path tokenFile;
+
+    @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
+    boolean open;
+
+    @Option(names = "--accel", defaultValue = "auto", paramLabel = "auto|kvm|tcg",
+            description = "QEMU accelerator; auto probes whether KVM really works (default: ${DEFAULT-VALUE}).")
+    String accel;
+
+    @Option(names = "--port-range", defaultValue = "30000-39999", paramLabel = "FIRST-LAST",
+            description = "Host ports for VM forwards (default: ${DEFAULT-VALUE}).")
+    String portRange;
+
+    @Option(names = "--default-mem", defaultValue = "512", paramLabel = "MIB",
+            description = "Memory of a VM that asks for none (default: ${DEFAULT-VALUE} MiB).")
+    int defaultMemMib;
+
+    @Option(names = "--boot-timeout", defaultValue = "300", paramLabel = "SECONDS",
+            description = "A VM whose SSH does not answer by then is marked failed (default: ${DEFAULT-VALUE}).")
+    int bootTimeoutSeconds;
+
+    @Option(names = "--sweep-only", hidden = true,
+            description = "Remove what an ended daemon left in its state folder and cgroups, then exit.")
+    boolean sweepOnly;
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        CommandLine cli = new CommandLine(new HostMain());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("tt-host: " + e.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        HostConfig config = HostConfig.from(this);
+        if (sweepOnly) {
+            HostDaemon.sweep(config);
+            return 0;
+        }
+        HostDaemon daemon = HostDaemon.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = HostMain.class.getPackage().getImplementationVersion();
+            return new String[] {"tt-host " + (v == null ? "dev" : v)};
+        }
+    }
+}

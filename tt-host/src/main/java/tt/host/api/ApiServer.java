@@ -1,0 +1,56 @@
+package tt.host.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.ext.ContextResolver;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import tt.api.Json;
+
+import java.io.IOException;
+import java.net.URI;
+
+/** The HTTP server (Grizzly) with Jersey, TT's JSON settings, error mapping and the token check. */
+public final class ApiServer implements AutoCloseable {
+
+    private final HttpServer server;
+
+    private ApiServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Serves the given resources on {@code address:port}; without a token (an explicit
+     * {@code --open}) requests are not checked.
+     */
+    public static ApiServer start(String address, int port, String token, Object... resources) throws IOException {
+        ObjectMapper mapper = Json.mapper();
+        ResourceConfig config = new ResourceConfig()
+                .register(JacksonFeature.withoutExceptionMappers())
+                .register(new MapperResolver(mapper))
+                .register(ErrorMapper.class);
+        if (token != null) {
+            config.register(new TokenFilter(token));
+        }
+        for (Object r : resources) {
+            config.register(r);
+        }
+        URI uri = URI.create("http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/");
+        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, config, false);
+        server.start();
+        return new ApiServer(server);
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+    }
+
+    private record MapperResolver(ObjectMapper mapper) implements ContextResolver<ObjectMapper> {
+        @Override
+        public ObjectMapper getContext(Class<?> type) {
+            return mapper;
+        }
+    }
+}

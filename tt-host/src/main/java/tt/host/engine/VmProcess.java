@@ -1,0 +1,21 @@
+package tt.host.engine;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/** A running VM process and its control channel. */
+public interface VmProcess {
+
+    long pid();
+
+    /** Completes when the process has exited (the guest powered off, crashed or was killed). */
+    CompletableFuture<Void> onExit();
+
+    /** Halts the vCPUs; memory and disk stay. */
+    void pause() throws IOException;
+
+    void resume() throws IOException;
+
+    /** Kills the process and waits until it is gone. */
+    void kill();
+}

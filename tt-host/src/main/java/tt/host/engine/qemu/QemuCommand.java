@@ -1,0 +1,86 @@
+package tt.host.engine.qemu;
+
+import tt.host.engine.VmLaunch;
+import tt.host.image.ImageManifest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the QEMU command line for one VM. Guest networking is QEMU user networking (slirp) with
+ * host port forwards; SSH keys and the hostname reach the guest through fw_cfg.
+ */
+public final class QemuCommand {
+
+    /** TCG translation cache per VM in MiB: small guests need little, and it bounds QEMU's RSS. */
+    static final int TCG_TB_SIZE_MIB = 64;
+
+    private QemuCommand() {
+    }
+
+    public static String binaryFor(String arch) {
+        return "qemu-system-" + arch;
+    }
+
+    public static List<String> build(VmLaunch l, String accel) {
+        ImageManifest m = l.image().manifest();
+        String arch = m.arch();
+        List<String> args = new ArrayList<>();
+        args.add(binaryFor(arch));
+        args.addAll(List.of("-name", "tt-" + l.vmId()));
+        args.addAll(List.of("-machine", m.machine() != null ? m.machine() : defaultMachine(arch)));
+        String cpu = m.cpu() != null ? m.cpu() : defaultCpu(arch, accel);
+        if (cpu != null) {
+            args.addAll(List.of("-cpu", cpu));
+        }
+        args.addAll(List.of("-accel", "tcg".equals(accel) ? "tcg,tb-size=" + TCG_TB_SIZE_MIB : accel));
+        args.addAll(List.of("-m", Integer.toString(l.memMib()), "-smp", Integer.toString(l.cpus())));
+        args.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
+        args.addAll(List.of("-kernel", l.image().kernel().toString()));
+        if (l.image().initrd() != null) {
+            args.addAll(List.of("-initrd", l.image().initrd().toString()));
+        }
+        if (m.cmdline() != null) {
+            args.addAll(List.of("-append", m.cmdline()));
+        }
+        args.addAll(List.of("-drive", "file=" + escape(l.overlay().toString()) + ",if=virtio,format=qcow2"));
+        args.addAll(List.of("-netdev", netdev(l.bindAddress(), l.forwards()), "-device", "virtio-net-pci,netdev=net0"));
+        args.addAll(List.of("-fw_cfg", "name=opt/tt/authorized_keys,file=" + escape(l.authorizedKeys().toString())));
+        args.addAll(List.of("-fw_cfg", "name=opt/tt/hostname,string=" + l.hostname()));
+        args.addAll(List.of("-chardev", "file,id=console,path=" + escape(l.consoleLog().toString()),
+                "-serial", "chardev:console"));
+        args.addAll(List.of("-qmp", "unix:" + escape(l.controlSocket().toString()) + ",server=on,wait=off"));
+        return args;
+    }
+
+    static String netdev(String bindAddress, Map<Integer, Integer> forwards) {
+        StringBuilder sb = new StringBuilder("user,id=net0");
+        for (Map.Entry<Integer, Integer> f : new TreeMap<>(forwards).entrySet()) {
+            sb.append(",hostfwd=tcp:").append(bindAddress).append(':').append(f.getValue())
+                    .append("-:").append(f.getKey());
+        }
+        return sb.toString();
+    }
+
+    static String defaultMachine(String arch) {
+        return switch (arch) {
+            case "x86_64" -> "q35";
+            case "aarch64", "riscv64" -> "virt";
+            default -> throw new IllegalArgumentException("no QEMU machine known for arch " + arch);
+        };
+    }
+
+    static String defaultCpu(String arch, String accel) {
+        if ("kvm".equals(accel)) {
+            return "host";
+        }
+        return "aarch64".equals(arch) ? "max" : null;
+    }
+
+    /** QEMU option values separate with commas; a literal comma is written twice. */
+    static String escape(String value) {
+        return value.replace(",", ",,");
+    }
+}

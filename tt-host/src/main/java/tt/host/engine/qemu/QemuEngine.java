@@ -1,0 +1,176 @@
+package tt.host.engine.qemu;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tt.host.engine.Engine;
+import tt.host.engine.VmLaunch;
+import tt.host.engine.VmProcess;
+import tt.host.image.Image;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Runs VMs with QEMU: KVM where a probe shows it really works, TCG otherwise. Each QEMU process
+ * joins its VM's cgroups before it executes (a tiny {@code sh} step whose only inputs are the
+ * cgroup paths the daemon made), so no guest memory is ever charged outside the VM's group.
+ */
+public final class QemuEngine implements Engine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QemuEngine.class);
+    private static final String JOIN_CGROUPS_THEN_EXEC =
+            "for f in $TT_CGROUP_PROCS; do echo $$ > \"$f\" || exit 111; done; exec \"$@\"";
+    private static final long START_TIMEOUT_MS = 15_000;
+
+    private final String accelOverride;
+    private final Map<String, AccelProbe.Result> accelByArch = new ConcurrentHashMap<>();
+
+    /** @param accelOverride {@code auto} to probe, or {@code kvm} / {@code tcg} to force one */
+    public QemuEngine(String accelOverride) {
+        this.accelOverride = accelOverride;
+    }
+
+    @Override
+    public String name() {
+        return "qemu";
+    }
+
+    @Override
+    public void createOverlay(Image image, Path overlay, long sizeBytes) throws IOException {
+        QemuImg.createOverlay(image.disk(), overlay, sizeBytes);
+    }
+
+    /** Decides the accelerator for the image's arch once, probing with the image's kernel. */
+    private AccelProbe.Result accel(Image image) {
+        String arch = image.manifest().arch();
+        return accelByArch.computeIfAbsent(arch, a -> {
+            AccelProbe.Result r = "auto".equals(accelOverride)
+                    ? AccelProbe.probe(a, image.kernel(), consoleDevice(a))
+                    : new AccelProbe.Result(accelOverride, "forced by --accel " + accelOverride);
+            LOG.info("accelerator for {} guests: {} ({})", a, r.accel(), r.reason());
+            return r;
+        });
+    }
+
+    @Override
+    public String accelFor(Image image) {
+        return accel(image).accel();
+    }
+
+    @Override
+    public String accelSummary() {
+        return new TreeMap<>(accelByArch).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().accel())
+                .collect(Collectors.joining(","));
+    }
+
+    @Override
+    public VmProcess start(VmLaunch launch) throws IOException {
+        String accel = accelFor(launch.image());
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUPS_THEN_EXEC, "tt-vm-" + launch.vmId()));
+        cmd.addAll(QemuCommand.build(launch, accel));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(launch.engineLog().toFile());
+        pb.environment().put("TT_CGROUP_PROCS",
+                launch.cgroupProcs().stream().map(Path::toString).collect(Collectors.joining(" ")));
+        Process process = pb.start();
+        LOG.info("vm {}: started QEMU pid {} under {} ({} vCPU, {} MiB, image {})", launch.vmId(), process.pid(),
+                accel, launch.cpus(), launch.memMib(), launch.image().name());
+        try {
+            Qmp qmp = connectQmp(launch, process);
+            return new QemuVmProcess(process, qmp);
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+
+    private static Qmp connectQmp(VmLaunch launch, Process process) throws IOException {
+        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("QEMU exited at start: " + lastLines(launch.engineLog()));
+            }
+            if (Files.exists(launch.controlSocket())) {
+                try {
+                    return Qmp.connect(launch.controlSocket());
+                } catch (IOException notYet) {
+                    LOG.debug("vm {}: QMP not ready yet: {}", launch.vmId(), notYet.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting QEMU", e);
+            }
+        }
+        throw new IOException("QEMU did not open its control socket within " + START_TIMEOUT_MS + " ms");
+    }
+
+    static String lastLines(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())).strip();
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    static String consoleDevice(String arch) {
+        return "x86_64".equals(arch) ? "ttyS0" : "ttyAMA0";
+    }
+
+    private static final class QemuVmProcess implements VmProcess {
+        private final Process process;
+        private final Qmp qmp;
+
+        QemuVmProcess(Process process, Qmp qmp) {
+            this.process = process;
+            this.qmp = qmp;
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public CompletableFuture<Void> onExit() {
+            return process.onExit().thenApply(p -> null);
+        }
+
+        @Override
+        public void pause() throws IOException {
+            qmp.execute("stop");
+        }
+
+        @Override
+        public void resume() throws IOException {
+            qmp.execute("cont");
+        }
+
+        @Override
+        public void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                qmp.close();
+            } catch (IOException ignored) {
+                // the socket is gone with the process
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package tt.host.vm;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Hands out host ports for forwards from a range, skipping ports held by VMs and ports some other
+ * program is listening on. A port stays held until released.
+ */
+public final class PortAllocator {
+
+    private final InetAddress bindAddress;
+    private final int first;
+    private final int last;
+    private final Set<Integer> held = new HashSet<>();
+    private int next;
+
+    public PortAllocator(InetAddress bindAddress, int first, int last) {
+        if (first < 1024 || last > 65535 || first > last) {
+            throw new IllegalArgumentException("bad port range " + first + "-" + last + ": use e.g. 30000-39999");
+        }
+        this.bindAddress = bindAddress;
+        this.first = first;
+        this.last = last;
+        this.next = first;
+    }
+
+    public synchronized List<Integer> allocate(int count) {
+        List<Integer> ports = new ArrayList<>(count);
+        int size = last - first + 1;
+        for (int tried = 0; tried < size && ports.size() < count; tried++) {
+            int port = next;
+            next = next == last ? first : next + 1;
+            if (!held.contains(port) && isFree(port)) {
+                held.add(port);
+                ports.add(port);
+            }
+        }
+        if (ports.size() < count) {
+            held.removeAll(ports);
+            throw new InsufficientResourcesException("no free host ports left in " + first + "-" + last
+                    + ": delete VMs or widen --port-range");
+        }
+        return ports;
+    }
+
+    public synchronized void release(Iterable<Integer> ports) {
+        ports.forEach(held::remove);
+    }
+
+    private boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(bindAddress, port));
+            return true;
+        } catch (IOException inUse) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package tt.host.vm;
+
+import tt.api.Capacity;
+import tt.api.VmInfo;
+import tt.api.VmState;
+import tt.host.cgroup.Cgroups;
+import tt.host.engine.VmProcess;
+import tt.host.image.Image;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** One VM of this host: what it was asked for, what it holds, and where it is in its life. */
+final class Vm {
+
+    final String id;
+    final String name;
+    final Image image;
+    final int cpu;
+    final int memMib;
+    final int diskMib;
+    final Map<String, String> tags;
+    final Path dir;
+    final Instant createdAt = Instant.now();
+    final String accel;
+    Map<Integer, Integer> ports = Map.of();
+    Cgroups.VmCgroup cgroup;
+    VmProcess process;
+    private VmState state = VmState.BOOTING;
+    private Instant readyAt;
+    private String error;
+    private boolean deleting;
+
+    Vm(String id, String name, Image image, int cpu, int memMib, int diskMib, Map<String, String> tags, Path dir,
+       String accel) {
+        this.id = id;
+        this.name = name;
+        this.image = image;
+        this.cpu = cpu;
+        this.memMib = memMib;
+        this.diskMib = diskMib;
+        this.tags = tags;
+        this.dir = dir;
+        this.accel = accel;
+    }
+
+    Capacity capacity() {
+        return new Capacity(cpu, memMib * 1024L, diskMib * 1024L);
+    }
+
+    List<Integer> hostPorts() {
+        return List.copyOf(ports.values());
+    }
+
+    synchronized VmState state() {
+        return state;
+    }
+
+    synchronized boolean markReady() {
+        if (state != VmState.BOOTING || deleting) {
+            return false;
+        }
+        state = VmState.READY;
+        readyAt = Instant.now();
+        return true;
+    }
+
+    synchronized void markFailed(String why) {
+        if (!deleting) {
+            state = VmState.FAILED;
+            error = why;
+        }
+    }
+
+    synchronized void markStopped() {
+        state = VmState.STOPPED;
+    }
+
+    synchronized void markResumed() {
+        state = VmState.READY;
+    }
+
+    /** Flags the VM as going away; false if it already was. */
+    synchronized boolean beginDelete() {
+        if (deleting) {
+            return false;
+        }
+        deleting = true;
+        return true;
+    }
+
+    synchronized boolean isDeleting() {
+        return deleting;
+    }
+
+    synchronized VmInfo info(String address) {
+        return new VmInfo(id, name, image.name().toString(), state, cpu, memMib, diskMib, address, ports, accel,
+                createdAt, readyAt, error, tags);
+    }
+}

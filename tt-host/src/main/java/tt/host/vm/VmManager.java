@@ -1,0 +1,351 @@
+package tt.host.vm;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tt.api.Capacity;
+import tt.api.ExecRequest;
+import tt.api.ExecResult;
+import tt.api.Validation;
+import tt.api.VmCreateRequest;
+import tt.api.VmInfo;
+import tt.api.VmState;
+import tt.host.FileTrees;
+import tt.host.cgroup.Cgroups;
+import tt.host.engine.Engine;
+import tt.host.engine.VmLaunch;
+import tt.host.image.Image;
+import tt.host.image.ImageCatalog;
+import tt.host.ssh.GuestExec;
+import tt.host.ssh.HostSshKey;
+import tt.host.ssh.SshBanner;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The VMs of this host: creates them (validate, reserve, disk, cgroup, ports, process), watches
+ * them boot, pauses, resumes, runs commands in them and deletes them leaving nothing behind.
+ */
+public final class VmManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VmManager.class);
+    private static final int MAX_DISK_MIB = 1024 * 1024;
+    private static final int MAX_MEM_MIB = 1024 * 1024;
+    private static final int MAX_CPUS = 256;
+    /** Room for QEMU itself above the guest's RAM in the VM's memory limit. */
+    static final long QEMU_OVERHEAD_BYTES = 256L << 20;
+    private static final int START_ATTEMPTS = 3;
+
+    /** Sizes used when a request leaves them out, and how long a guest may take to answer SSH. */
+    public record Defaults(int cpu, int memMib, int bootTimeoutSeconds) {
+    }
+
+    private final Path vmsDir;
+    private final String address;
+    private final ImageCatalog images;
+    private final Map<String, Engine> engines;
+    private final Cgroups cgroups;
+    private final ResourceLedger ledger;
+    private final PortAllocator portAllocator;
+    private final HostSshKey hostKey;
+    private final GuestExec guestExec;
+    private final Defaults defaults;
+    private final Map<String, Vm> vms = new ConcurrentHashMap<>();
+    private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "vm-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SecureRandom random = new SecureRandom();
+
+    public VmManager(Path vmsDir, String address, ImageCatalog images, Map<String, Engine> engines, Cgroups cgroups,
+                     ResourceLedger ledger, PortAllocator portAllocator, HostSshKey hostKey, Defaults defaults) {
+        this.vmsDir = vmsDir;
+        this.address = address;
+        this.images = images;
+        this.engines = engines;
+        this.cgroups = cgroups;
+        this.ledger = ledger;
+        this.portAllocator = portAllocator;
+        this.hostKey = hostKey;
+        this.guestExec = new GuestExec(hostKey);
+        this.defaults = defaults;
+    }
+
+    public VmInfo create(VmCreateRequest req) throws IOException {
+        if (req == null) {
+            throw new IllegalArgumentException("request body is missing: send JSON with at least \"image\"");
+        }
+        Image image = images.find(req.image()).orElseThrow(() -> new NotFoundException("unknown image '"
+                + Validation.printable(req.image()) + "': list images with GET /api/v1/images"));
+        Engine engine = engines.get(image.name().engine());
+        if (engine == null) {
+            throw new IllegalArgumentException("image " + image.name() + " needs engine '" + image.name().engine()
+                    + "', which this host does not run (it runs " + engines.keySet() + ")");
+        }
+        int cpu = (int) Validation.range("cpu", req.cpu() == null ? defaults.cpu() : req.cpu(), 1, MAX_CPUS, "vCPUs");
+        int memMib = (int) Validation.range("memory", req.memMib() == null
+                ? Math.max(defaults.memMib(), image.manifest().minMemMib()) : req.memMib(),
+                Math.max(64, image.manifest().minMemMib()), MAX_MEM_MIB, "MiB");
+        int imageMib = (int) ((image.diskKib() + 1023) / 1024);
+        int diskMib = (int) Validation.range("disk", req.diskMib() == null ? imageMib : req.diskMib(),
+                imageMib, MAX_DISK_MIB, "MiB");
+        List<String> keys = Validation.sshKeys(req.sshKeys());
+        List<Integer> guestPorts = Validation.guestPorts(req.ports());
+        Map<String, String> tags = validTags(req.tags());
+        String id = "vm-" + HexFormat.of().formatHex(random.generateSeed(4));
+        String name = req.name() == null ? id : Validation.name("VM name", req.name());
+
+        Vm vm = new Vm(id, name, image, cpu, memMib, diskMib, tags, vmsDir.resolve(id),
+                engine.accelFor(image));
+        synchronized (vms) {
+            if (vms.values().stream().anyMatch(v -> v.name.equals(name))) {
+                throw new ConflictException("a VM named '" + name + "' exists on this host: pick another name");
+            }
+            ledger.reserve(vm.capacity());
+            vms.put(id, vm);
+        }
+        try {
+            launch(vm, engine, keys, guestPorts);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("vm {}: create failed: {}", id, e.getMessage());
+            destroy(vm);
+            throw e;
+        }
+        watchers.submit(() -> awaitReady(vm));
+        return vm.info(address);
+    }
+
+    private void launch(Vm vm, Engine engine, List<String> keys, List<Integer> guestPorts) throws IOException {
+        Files.createDirectories(vm.dir);
+        Path keysFile = vm.dir.resolve("authorized_keys");
+        List<String> allKeys = new ArrayList<>(keys);
+        allKeys.add(hostKey.publicKey());
+        Files.writeString(keysFile, String.join("\n", allKeys) + "\n", StandardCharsets.US_ASCII);
+        Path overlay = vm.dir.resolve("disk.qcow2");
+        long t0 = System.nanoTime();
+        engine.createOverlay(vm.image, overlay, vm.diskMib * 1024L * 1024L);
+        LOG.info("vm {}: overlay over {} made in {} ms", vm.id, vm.image.name(), (System.nanoTime() - t0) / 1_000_000);
+        vm.cgroup = cgroups.create(vm.id, vm.cpu, vm.memMib * 1024L * 1024L + QEMU_OVERHEAD_BYTES);
+        List<Integer> wanted = new ArrayList<>(List.of(22));
+        wanted.addAll(guestPorts);
+        for (int attempt = 1; ; attempt++) {
+            List<Integer> hostPorts = portAllocator.allocate(wanted.size());
+            Map<Integer, Integer> forwards = new LinkedHashMap<>();
+            for (int i = 0; i < wanted.size(); i++) {
+                forwards.put(wanted.get(i), hostPorts.get(i));
+            }
+            vm.ports = Map.copyOf(forwards);
+            try {
+                vm.process = engine.start(new VmLaunch(vm.id, vm.name, vm.image, vm.cpu, vm.memMib, vm.dir, overlay,
+                        address, forwards, keysFile, vm.cgroup.procsFiles()));
+                break;
+            } catch (IOException e) {
+                portAllocator.release(hostPorts);
+                vm.ports = Map.of();
+                boolean portClash = String.valueOf(e.getMessage()).contains("host forwarding");
+                if (!portClash || attempt >= START_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info("vm {}: a forwarded port was taken meanwhile, retrying with others", vm.id);
+            }
+        }
+        // the running QEMU holds the overlay open: unlinking it now means that however the
+        // daemon ends, even by SIGKILL, the kernel frees the disk when the QEMU process goes
+        Files.delete(overlay);
+        vm.process.onExit().thenRun(() -> {
+            if (!vm.isDeleting()) {
+                String why = "QEMU exited (guest powered off or crashed): " + tail(vm.dir.resolve("engine.log"), 2);
+                LOG.warn("vm {}: {}", vm.id, why);
+                vm.markFailed(why);
+            }
+        });
+    }
+
+    private void awaitReady(Vm vm) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(defaults.bootTimeoutSeconds());
+        int port = vm.ports.get(22);
+        while (System.nanoTime() < deadline && vm.state() == VmState.BOOTING && !vm.isDeleting()) {
+            if (SshBanner.answers(address, port, 1000)) {
+                if (vm.markReady()) {
+                    LOG.info("vm {}: ready, SSH on {}:{} after {} ms", vm.id, address, port,
+                            (System.nanoTime() - t0) / 1_000_000);
+                }
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        if (vm.state() == VmState.BOOTING && !vm.isDeleting()) {
+            String why = "no SSH answer within " + defaults.bootTimeoutSeconds() + " s; console ends with: "
+                    + tail(vm.dir.resolve("console.log"), 3);
+            LOG.warn("vm {}: {}", vm.id, why);
+            vm.markFailed(why);
+        }
+    }
+
+    public List<VmInfo> list() {
+        return vms.values().stream().sorted(Comparator.comparing(v -> v.createdAt))
+                .map(v -> v.info(address)).toList();
+    }
+
+    public VmInfo get(String id) {
+        return find(id).info(address);
+    }
+
+    public VmInfo stop(String id) throws IOException {
+        Vm vm = find(id);
+        requireState(vm, VmState.READY, "stop");
+        vm.process.pause();
+        vm.markStopped();
+        LOG.info("vm {}: paused", id);
+        return vm.info(address);
+    }
+
+    public VmInfo start(String id) throws IOException {
+        Vm vm = find(id);
+        requireState(vm, VmState.STOPPED, "start");
+        vm.process.resume();
+        vm.markResumed();
+        LOG.info("vm {}: resumed", id);
+        return vm.info(address);
+    }
+
+    public ExecResult exec(String id, ExecRequest req) throws IOException {
+        Vm vm = find(id);
+        if (req == null) {
+            throw new IllegalArgumentException("request body is missing: send JSON {\"cmd\": \"...\"}");
+        }
+        String cmd = Validation.command(req.cmd());
+        int timeout = (int) Validation.range("timeoutSeconds", req.timeoutSeconds() == null ? 60 : req.timeoutSeconds(),
+                1, 3600, "s");
+        requireState(vm, VmState.READY, "exec in");
+        ExecResult r = guestExec.run(address, vm.ports.get(22), vm.image.manifest().sshUser(), cmd, timeout);
+        LOG.info("vm {}: exec finished with {} in {} ms", id, r.timedOut() ? "timeout" : "exit " + r.exitCode(),
+                r.millis());
+        return r;
+    }
+
+    /** The last {@code maxBytes} of the VM's serial console. */
+    public String console(String id, int maxBytes) throws IOException {
+        Vm vm = find(id);
+        return tailBytes(vm.dir.resolve("console.log"), maxBytes);
+    }
+
+    public void delete(String id) {
+        Vm vm = find(id);
+        if (vm.beginDelete()) {
+            destroy(vm);
+            LOG.info("vm {}: deleted", id);
+        }
+    }
+
+    /** Kills the process, removes the cgroup and every file, and gives back ports and resources. */
+    private void destroy(Vm vm) {
+        vm.beginDelete();
+        if (vm.process != null) {
+            vm.process.kill();
+        }
+        if (vm.cgroup != null) {
+            try {
+                vm.cgroup.remove();
+            } catch (IOException e) {
+                LOG.error("vm {}: cgroup not removed: {}", vm.id, e.getMessage());
+            }
+        }
+        try {
+            FileTrees.delete(vm.dir);
+        } catch (IOException e) {
+            LOG.error("vm {}: files not removed from {}: {}", vm.id, vm.dir, e.getMessage());
+        }
+        portAllocator.release(vm.hostPorts());
+        synchronized (vms) {
+            if (vms.remove(vm.id) != null) {
+                ledger.release(vm.capacity());
+            }
+        }
+    }
+
+    private Vm find(String id) {
+        Vm vm = id == null ? null : vms.get(id);
+        if (vm == null || vm.isDeleting()) {
+            throw new NotFoundException("no VM '" + Validation.printable(id) + "' on this host: list VMs with GET /api/v1/vms");
+        }
+        return vm;
+    }
+
+    private static void requireState(Vm vm, VmState wanted, String action) {
+        VmState now = vm.state();
+        if (now != wanted) {
+            throw new ConflictException("cannot " + action + " VM " + vm.id + ": it is " + now + ", must be " + wanted);
+        }
+    }
+
+    private static Map<String, String> validTags(Map<String, String> tags) {
+        if (tags == null) {
+            return Map.of();
+        }
+        if (tags.size() > 16) {
+            throw new IllegalArgumentException("too many tags: at most 16");
+        }
+        tags.forEach((k, v) -> {
+            Validation.name("tag name", k);
+            if (v == null || v.length() > 256 || !v.equals(Validation.printable(v))) {
+                throw new IllegalArgumentException("bad value for tag " + k + ": use up to 256 printable characters");
+            }
+        });
+        return Map.copyOf(tags);
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+            return String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size())).strip();
+        } catch (IOException e) {
+            return "(no " + file.getFileName() + ")";
+        }
+    }
+
+    private static String tailBytes(Path file, int maxBytes) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(0, f.length() - maxBytes);
+            byte[] buf = new byte[(int) (f.length() - start)];
+            f.seek(start);
+            f.readFully(buf);
+            return new String(buf, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Deletes every VM; used when the daemon stops. */
+    @Override
+    public void close() {
+        vms.values().forEach(vm -> {
+            if (vm.beginDelete()) {
+                destroy(vm);
+                LOG.info("vm {}: deleted at shutdown", vm.id);
+            }
+        });
+        watchers.shutdownNow();
+    }
+}

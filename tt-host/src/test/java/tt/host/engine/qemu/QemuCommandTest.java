@@ -1,0 +1,56 @@
+package tt.host.engine.qemu;
+
+import org.junit.jupiter.api.Test;
+import tt.api.ImageName;
+import tt.host.engine.VmLaunch;
+import tt.host.image.Image;
+import tt.host.image.ImageManifest;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QemuCommandTest {
+
+    private static VmLaunch launch(String arch, Path dir) {
+        ImageManifest m = new ImageManifest("qemu:tiny-1.0:6.1." + arch, arch, "vmlinuz", "initrd.img", "disk.qcow2",
+                "console=ttyS0 quiet", "root", 256, null, null);
+        Image image = new Image(ImageName.parse("qemu:tiny-1.0:6.1." + arch), Path.of("/srv/images/x"), m, 1024);
+        return new VmLaunch("vm-1", "web1", image, 2, 512, dir, dir.resolve("disk.qcow2"), "127.0.0.1",
+                Map.of(22, 30001, 80, 30002), dir.resolve("authorized_keys"), List.of());
+    }
+
+    @Test
+    void buildsAnX86CommandWithForwardsKeysConsoleAndQmp() {
+        List<String> cmd = QemuCommand.build(launch("x86_64", Path.of("/var/tt/vms/vm-1")), "tcg");
+        String line = String.join(" ", cmd);
+        assertEquals("qemu-system-x86_64", cmd.get(0));
+        assertTrue(line.contains("-accel tcg,tb-size=64"), line);
+        assertTrue(line.contains("-machine q35"), line);
+        assertTrue(line.contains("-m 512 -smp 2"), line);
+        assertTrue(line.contains("user,id=net0,hostfwd=tcp:127.0.0.1:30001-:22,hostfwd=tcp:127.0.0.1:30002-:80"), line);
+        assertTrue(line.contains("name=opt/tt/authorized_keys,file=/var/tt/vms/vm-1/authorized_keys"), line);
+        assertTrue(line.contains("name=opt/tt/hostname,string=web1"), line);
+        assertTrue(line.contains("-qmp unix:/var/tt/vms/vm-1/qmp.sock,server=on,wait=off"), line);
+        assertTrue(line.contains("-append console=ttyS0 quiet"), line);
+        assertTrue(!line.contains("-cpu"), "TCG x86 keeps QEMU's default CPU");
+    }
+
+    @Test
+    void aarch64UsesVirtAndMaxCpuAndKvmUsesHostCpu() {
+        String arm = String.join(" ", QemuCommand.build(launch("aarch64", Path.of("/v")), "tcg"));
+        assertTrue(arm.startsWith("qemu-system-aarch64 "));
+        assertTrue(arm.contains("-machine virt -cpu max"), arm);
+        String kvm = String.join(" ", QemuCommand.build(launch("x86_64", Path.of("/v")), "kvm"));
+        assertTrue(kvm.contains("-cpu host") && kvm.contains("-accel kvm"), kvm);
+    }
+
+    @Test
+    void commasInPathsAreEscapedForQemu() {
+        String line = String.join(" ", QemuCommand.build(launch("x86_64", Path.of("/data/a,b")), "tcg"));
+        assertTrue(line.contains("file=/data/a,,b/disk.qcow2,if=virtio"), line);
+    }
+}
