@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class AccelProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccelProbe.class);
-    static final int PROBE_SECONDS = 15;
+    static final int PROBE_SECONDS = 5;
 
     /** The outcome of a probe: the accelerator and why. */
     public record Result(String accel, String reason) {

@@ -47,6 +47,8 @@ public final class QemuCommand {
         }
         args.addAll(List.of("-drive", "file=" + escape(l.overlay().toString()) + ",if=virtio,format=qcow2"));
         args.addAll(List.of("-netdev", netdev(l.bindAddress(), l.forwards()), "-device", "virtio-net-pci,netdev=net0"));
+        // entropy from the host, so the guest's SSH server does not wait for its own at boot
+        args.addAll(List.of("-object", "rng-random,filename=/dev/urandom,id=rng0", "-device", "virtio-rng-pci,rng=rng0"));
         args.addAll(List.of("-fw_cfg", "name=opt/tt/authorized_keys,file=" + escape(l.authorizedKeys().toString())));
         args.addAll(List.of("-fw_cfg", "name=opt/tt/hostname,string=" + l.hostname()));
         args.addAll(List.of("-chardev", "file,id=console,path=" + escape(l.consoleLog().toString()),

@@ -1,0 +1,243 @@
+package tt.host.it;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tt.api.ExecResult;
+import tt.api.HostInfo;
+import tt.api.VmCreateRequest;
+import tt.api.VmInfo;
+import tt.api.VmState;
+import tt.client.ApiException;
+import tt.client.HostClient;
+import tt.testkit.HostProcess;
+import tt.testkit.Repo;
+import tt.testkit.SshKeys;
+import tt.testkit.TinyImage;
+import tt.testkit.Wait;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The real daemon, started by bin/tt-host, booting real VMs of the tiny image under QEMU. */
+class HostDaemonIT {
+
+    private static final long GIB_KIB = 1024L * 1024;
+    private static final Path CGROUP_MEMORY = Path.of("/sys/fs/cgroup/memory");
+    private static Path images;
+    private static Path work;
+
+    @BeforeAll
+    static void buildImage() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
+                "qemu-system-x86_64 is not installed: run images/setup-deps.sh (bin/test-all does)");
+        assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip()),
+                "tt-host needs root (cgroups, PID namespaces); these tests run as root in CI");
+        images = Repo.imagePath();
+        TinyImage.ensure(images, TinyImage.RECIPE_X86_64, TinyImage.X86_64);
+        work = Files.createDirectories(Path.of("target/it-host").toAbsolutePath());
+    }
+
+    private static HostProcess startHost(int cpus, long memKib) throws Exception {
+        return HostProcess.start(images, work, cpus, memKib, List.of());
+    }
+
+    private static VmInfo awaitReady(HostClient client, String id) throws Exception {
+        Wait.until("VM " + id + " ready", Duration.ofSeconds(120), () -> {
+            VmInfo vm = client.vm(id);
+            if (vm.state() == VmState.FAILED) {
+                throw new IllegalStateException("VM failed: " + vm.error());
+            }
+            return vm.state() == VmState.READY;
+        });
+        return client.vm(id);
+    }
+
+    @Test
+    void bootsAVmThatTakesSshAndExecThenPausesResumesAndDeletesLeavingNothing() throws Exception {
+        SshKeys user = SshKeys.generate();
+        try (HostProcess host = startHost(2, 4 * GIB_KIB)) {
+            HostClient client = host.client();
+            VmInfo created = client.createVm(new VmCreateRequest("web1", TinyImage.X86_64, 1, 384, null,
+                    List.of(user.publicKey()), List.of(8080), Map.of("env", "it")));
+            assertEquals(VmState.BOOTING, created.state());
+            assertEquals(Map.of("env", "it"), created.tags());
+            assertTrue(created.ports().containsKey(8080) && created.sshPort() != null, created.ports().toString());
+            HostInfo busy = client.host();
+            assertEquals(1, busy.used().cpu());
+            assertEquals(384 * 1024, busy.used().memKib());
+
+            VmInfo vm = awaitReady(client, created.id());
+            assertTrue(List.of("tcg", "kvm").contains(vm.accel()), vm.accel());
+
+            SshKeys.Result ssh = user.run("127.0.0.1", vm.sshPort(), "root", "hostname; uname -m");
+            assertEquals(0, ssh.exitCode());
+            assertEquals("web1\nx86_64\n", ssh.stdout());
+
+            ExecResult exec = client.exec(vm.id(), "echo out; echo err >&2; exit 3", 30);
+            assertEquals(3, exec.exitCode());
+            assertEquals("out\n", exec.stdout());
+            assertEquals("err\n", exec.stderr());
+
+            ProcessHandle qemu = host.qemus().get(0);
+            Path vmDir = host.stateDir().resolve("vms").resolve(vm.id());
+            assertFalse(Files.exists(vmDir.resolve("disk.qcow2")), "overlay is unlinked once QEMU holds it");
+            assertTrue(openFiles(qemu).stream().anyMatch(f -> f.endsWith("disk.qcow2 (deleted)")),
+                    "QEMU still writes to the unlinked overlay");
+            if (Files.isDirectory(CGROUP_MEMORY)) {
+                Path group = CGROUP_MEMORY.resolve("tt-host-" + host.port()).resolve(vm.id());
+                assertTrue(Files.readString(group.resolve("cgroup.procs")).contains(Long.toString(qemu.pid())),
+                        "QEMU runs in the VM's memory cgroup");
+                assertEquals(Long.toString(384L * 1024 * 1024 + (256L << 20)),
+                        Files.readString(group.resolve("memory.limit_in_bytes")).strip());
+            }
+
+            assertEquals(VmState.STOPPED, client.stopVm(vm.id()).state());
+            ApiException notReady = assertThrows(ApiException.class, () -> client.exec(vm.id(), "true", 5));
+            assertEquals(409, notReady.status());
+            assertEquals(VmState.READY, client.startVm(vm.id()).state());
+            assertEquals(0, client.exec(vm.id(), "true", 30).exitCode());
+
+            client.deleteVm(vm.id());
+            Wait.until("QEMU gone", Duration.ofSeconds(10), () -> !qemu.isAlive());
+            assertFalse(Files.exists(vmDir), "every file of the VM is gone");
+            assertFalse(Files.exists(CGROUP_MEMORY.resolve("tt-host-" + host.port()).resolve(vm.id())));
+            HostInfo idle = client.host();
+            assertEquals(0, idle.vmCount());
+            assertEquals(0, idle.used().cpu());
+            assertEquals(0, idle.used().memKib());
+            assertEquals(0, idle.used().diskKib());
+            assertEquals(404, assertThrows(ApiException.class, () -> client.vm(vm.id())).status());
+        }
+    }
+
+    @Test
+    void refusesBadInputWithAReasonAndChangesNothing() throws Exception {
+        try (HostProcess host = startHost(2, 2 * GIB_KIB)) {
+            HostClient client = host.client();
+            String img = TinyImage.X86_64;
+            Map<VmCreateRequest, String> cases = Map.of(
+                    new VmCreateRequest("a;rm -rf /", img, null, null, null, null, null, null), "bad VM name",
+                    new VmCreateRequest("../../etc", img, null, null, null, null, null, null), "bad VM name",
+                    new VmCreateRequest(null, "qemu:nope-1:1.x86_64", null, null, null, null, null, null), "unknown image",
+                    new VmCreateRequest(null, "../../../etc/passwd", null, null, null, null, null, null), "unknown image",
+                    new VmCreateRequest(null, img, -1, null, null, null, null, null), "cpu -1",
+                    new VmCreateRequest(null, img, null, 1 << 30, null, null, null, null), "out of range",
+                    new VmCreateRequest(null, img, null, null, 1, null, null, null), "disk 1 MiB",
+                    new VmCreateRequest(null, img, null, null, null, List.of("ssh-rsa $(reboot)"), null, null), "bad SSH",
+                    new VmCreateRequest(null, img, null, null, null, null, List.of(70000), null), "bad guest port",
+                    new VmCreateRequest(null, img, null, 3000, null, null, null, null), "memory: need");
+            for (Map.Entry<VmCreateRequest, String> c : cases.entrySet()) {
+                ApiException e = assertThrows(ApiException.class, () -> client.createVm(c.getKey()), c.getValue());
+                assertTrue(e.status() >= 400 && e.status() < 500, e.status() + " " + e.getMessage());
+                assertTrue(e.getMessage().contains(c.getValue()), c.getValue() + " not in: " + e.getMessage());
+            }
+            ApiException unknownField = assertThrows(ApiException.class,
+                    () -> client.send("POST", "/api/v1/vms", Map.of("image", img, "memory", 5)));
+            assertEquals(400, unknownField.status());
+            assertTrue(unknownField.getMessage().contains("unknown field 'memory'"), unknownField.getMessage());
+            ApiException notJson = assertThrows(ApiException.class, () -> client.send("POST", "/api/v1/vms", "x{"));
+            assertEquals(400, notJson.status());
+
+            HostClient anonymous = new HostClient(URI.create(host.baseUri()), null);
+            HostClient wrong = new HostClient(URI.create(host.baseUri()), "guess");
+            for (HostClient c : List.of(anonymous, wrong)) {
+                assertEquals(401, assertThrows(ApiException.class, c::host).status());
+                assertEquals(401, assertThrows(ApiException.class, c::vms).status());
+                assertEquals(401, assertThrows(ApiException.class, () -> c.createVm(
+                        new VmCreateRequest(null, img, null, null, null, null, null, null))).status());
+            }
+            HostInfo info = client.host();
+            assertEquals(0, info.vmCount());
+            assertEquals(0, info.used().memKib());
+            try (Stream<Path> left = Files.list(host.stateDir().resolve("vms"))) {
+                assertEquals(0, left.count(), "no VM folder was made");
+            }
+        }
+    }
+
+    @Test
+    void imagesDroppedInAreSeenWithoutARestart() throws Exception {
+        Path ownImages = Files.createDirectories(work.resolve("images-live-" + System.nanoTime()));
+        try (HostProcess host = HostProcess.start(ownImages, work, 1, GIB_KIB, List.of())) {
+            assertEquals(List.of(), host.client().images());
+            Path staging = Files.createDirectories(ownImages.resolve(".incoming"));
+            Path copy = staging.resolve("qemu:copied-2.0:6.1.x86_64");
+            Files.createDirectories(copy);
+            try (Stream<Path> files = Files.list(images.resolve(TinyImage.X86_64))) {
+                for (Path f : files.toList()) {
+                    Files.createLink(copy.resolve(f.getFileName()), f);
+                }
+            }
+            Files.move(copy, ownImages.resolve(copy.getFileName()));
+            Wait.until("image listed", Duration.ofSeconds(10), () -> host.client().images().stream()
+                    .anyMatch(i -> i.name().equals("qemu:copied-2.0:6.1.x86_64") && i.os().equals("copied-2.0")));
+        }
+    }
+
+    @Test
+    void sigkillOfTheDaemonLeavesNoQemuNoCgroupNoOverlay() throws Exception {
+        HostProcess host = startHost(2, 2 * GIB_KIB);
+        try {
+            HostClient client = host.client();
+            VmInfo a = client.createVm(new VmCreateRequest("a", TinyImage.X86_64, 1, 256, null, null, null, null));
+            VmInfo b = client.createVm(new VmCreateRequest("b", TinyImage.X86_64, 1, 256, null, null, null, null));
+            awaitReady(client, a.id());
+            awaitReady(client, b.id());
+            List<ProcessHandle> qemus = host.qemus();
+            assertEquals(2, qemus.size());
+            host.killDaemon();
+            for (ProcessHandle q : qemus) {
+                Wait.until("QEMU " + q.pid() + " gone", Duration.ofSeconds(10), () -> !q.isAlive());
+            }
+            assertNothingLeft(host);
+        } finally {
+            host.close();
+        }
+    }
+
+    @Test
+    void sigtermDeletesEveryVmAndExitsCleanly() throws Exception {
+        HostProcess host = startHost(1, GIB_KIB);
+        VmInfo vm = host.client().createVm(new VmCreateRequest(null, TinyImage.X86_64, 1, 256, null, null, null, null));
+        awaitReady(host.client(), vm.id());
+        List<ProcessHandle> qemus = host.qemus();
+        host.stop();
+        assertTrue(qemus.stream().noneMatch(ProcessHandle::isAlive));
+        assertNothingLeft(host);
+        assertTrue(host.log().contains("deleted at shutdown"), "the log says what happened");
+    }
+
+    private static void assertNothingLeft(HostProcess host) throws IOException {
+        try (Stream<Path> left = Files.list(host.stateDir().resolve("vms"))) {
+            assertEquals(List.of(), left.toList(), "no VM folder is left");
+        }
+        for (String hierarchy : List.of("cpu", "memory")) {
+            Path group = Path.of("/sys/fs/cgroup", hierarchy, "tt-host-" + host.port());
+            assertFalse(Files.exists(group), group + " is left");
+        }
+    }
+
+    private static List<String> openFiles(ProcessHandle p) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(p.pid()), "fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException e) {
+                    return "";
+                }
+            }).toList();
+        }
+    }
+}

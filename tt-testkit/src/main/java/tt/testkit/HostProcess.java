@@ -1,0 +1,135 @@
+package tt.testkit;
+
+import tt.client.HostClient;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real tt-host started through {@code bin/tt-host} (so in its own PID namespace, as users run
+ * it), with its log in a file, for tests and benchmarks.
+ */
+public final class HostProcess implements AutoCloseable {
+
+    private final Process launcher;
+    private final int port;
+    private final String token;
+    private final Path stateDir;
+    private final Path log;
+
+    private HostProcess(Process launcher, int port, String token, Path stateDir, Path log) {
+        this.launcher = launcher;
+        this.port = port;
+        this.token = token;
+        this.stateDir = stateDir;
+        this.log = log;
+    }
+
+    /**
+     * Starts a host serving {@code imagePath} with the seed's flags and waits until its API answers.
+     * {@code extraArgs} are appended as given.
+     */
+    public static HostProcess start(Path imagePath, Path workDir, int cpuTotal, long memTotalKib,
+                                    List<String> extraArgs) throws Exception {
+        int port = FreePort.get();
+        String token = "test-token-" + port;
+        Path stateDir = workDir.resolve("host-" + port);
+        Files.createDirectories(stateDir);
+        Path log = workDir.resolve("host-" + port + ".log");
+        int firstForward = 30000 + (port % 290) * 100;
+        List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt-host").toString(),
+                "--image-path", imagePath.toString(), "--cpu-total", Integer.toString(cpuTotal),
+                "--mem-total", Long.toString(memTotalKib), "--disk-total", Long.toString(40L * 1024 * 1024),
+                "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(port), "--state-dir", stateDir.toString(),
+                "--token", token, "--port-range", firstForward + "-" + (firstForward + 99)));
+        cmd.addAll(extraArgs);
+        Process launcher = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        HostProcess host = new HostProcess(launcher, port, token, stateDir, log);
+        try {
+            Wait.until("tt-host API on port " + port, Duration.ofSeconds(60), () -> {
+                if (!launcher.isAlive()) {
+                    throw new IllegalStateException("tt-host exited with " + launcher.exitValue() + ": " + host.log());
+                }
+                host.client().host();
+                return true;
+            });
+        } catch (Throwable e) {
+            host.close();
+            throw e;
+        }
+        return host;
+    }
+
+    public HostClient client() {
+        return new HostClient(URI.create(baseUri()), token);
+    }
+
+    public String baseUri() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** The daemon's JVM (inside the launcher's namespace). */
+    public Optional<ProcessHandle> daemon() {
+        return launcher.toHandle().descendants()
+                .filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst();
+    }
+
+    /** Every QEMU process the daemon started that is still alive. */
+    public List<ProcessHandle> qemus() {
+        return launcher.toHandle().descendants()
+                .filter(h -> h.info().command().orElse("").contains("qemu-system")).toList();
+    }
+
+    public boolean isAlive() {
+        return launcher.isAlive();
+    }
+
+    /** SIGTERM to the launcher, which passes it on; waits until the daemon has cleaned up and gone. */
+    public int stop() throws InterruptedException {
+        launcher.destroy();
+        if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("tt-host did not stop within 60 s of SIGTERM");
+        }
+        return launcher.exitValue();
+    }
+
+    /** SIGKILL to the daemon's JVM: no shutdown hook runs. Waits for the launcher to finish. */
+    public void killDaemon() throws InterruptedException {
+        ProcessHandle jvm = daemon().orElseThrow(() -> new IllegalStateException("no daemon JVM found"));
+        jvm.destroyForcibly();
+        if (!launcher.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("launcher still running 60 s after the daemon was killed");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (launcher.isAlive()) {
+            stop();
+        }
+    }
+}

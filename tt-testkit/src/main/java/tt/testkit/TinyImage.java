@@ -1,0 +1,43 @@
+package tt.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The guest images the tests boot, built through {@code bin/tt image build} when missing. */
+public final class TinyImage {
+
+    public static final String X86_64 = "qemu:tinylinux-1.0:6.1.x86_64";
+    public static final String RECIPE_X86_64 = "tinylinux-x86_64";
+
+    private TinyImage() {
+    }
+
+    /** Makes sure the recipe's image is in {@code imagePath}; builds it (minutes when cold) if not. */
+    public static synchronized Path ensure(Path imagePath, String recipe, String imageName) throws IOException {
+        Path dir = imagePath.resolve(imageName);
+        if (Files.isRegularFile(dir.resolve("image.json"))) {
+            return dir;
+        }
+        Files.createDirectories(imagePath);
+        Path log = imagePath.resolve(".build-" + recipe + ".log");
+        Process p = new ProcessBuilder(List.of(Repo.root().resolve("bin/tt").toString(), "image", "build", recipe,
+                "--image-path", imagePath.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IOException("building image " + imageName + " failed; see " + log);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while building " + imageName, e);
+        }
+        if (!Files.isRegularFile(dir.resolve("image.json"))) {
+            throw new IOException("image build finished but " + dir + " has no image.json; see " + log);
+        }
+        return dir;
+    }
+}
