@@ -11,6 +11,8 @@ public final class TinyImage {
 
     public static final String X86_64 = "qemu:tinylinux-1.0:6.1.x86_64";
     public static final String RECIPE_X86_64 = "tinylinux-x86_64";
+    public static final String AARCH64 = "qemu:tinylinux-1.0:6.1.aarch64";
+    public static final String RECIPE_AARCH64 = "tinylinux-aarch64";
 
     private TinyImage() {
     }

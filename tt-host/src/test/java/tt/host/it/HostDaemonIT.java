@@ -123,6 +123,22 @@ class HostDaemonIT {
     }
 
     @Test
+    void bootsAnAarch64GuestUnderTcg() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-aarch64")),
+                "qemu-system-aarch64 is not installed: run images/setup-deps.sh");
+        TinyImage.ensure(images, TinyImage.RECIPE_AARCH64, TinyImage.AARCH64);
+        try (HostProcess host = startHost(1, GIB_KIB)) {
+            HostClient client = host.client();
+            VmInfo vm = awaitReady(client, client.createVm(
+                    new VmCreateRequest("arm1", TinyImage.AARCH64, 1, 256, null, null, null, null)).id());
+            assertEquals("tcg", vm.accel(), "a foreign architecture always runs under TCG");
+            ExecResult r = client.exec(vm.id(), "uname -m; hostname", 30);
+            assertEquals("aarch64\narm1\n", r.stdout());
+            client.deleteVm(vm.id());
+        }
+    }
+
+    @Test
     void refusesBadInputWithAReasonAndChangesNothing() throws Exception {
         try (HostProcess host = startHost(2, 2 * GIB_KIB)) {
             HostClient client = host.client();

@@ -78,7 +78,7 @@ public final class QemuCommand {
         if ("kvm".equals(accel)) {
             return "host";
         }
-        return "aarch64".equals(arch) ? "max" : null;
+        return "aarch64".equals(arch) ? "cortex-a57" : null;
     }
 
     /** QEMU option values separate with commas; a literal comma is written twice. */

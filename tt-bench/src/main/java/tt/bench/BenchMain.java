@@ -1,0 +1,19 @@
+package tt.bench;
+
+/** {@code bin/tt-bench host}: runs a benchmark and prints its figures. */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length == 0 ? "" : args[0];
+        switch (which) {
+            case "host" -> HostBenchmark.run();
+            default -> {
+                System.err.println("usage: tt-bench host    (boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS)");
+                System.exit(2);
+            }
+        }
+    }
+}
