@@ -226,13 +226,18 @@ class HostDaemonIT {
     @Test
     void sigtermDeletesEveryVmAndExitsCleanly() throws Exception {
         HostProcess host = startHost(1, GIB_KIB);
-        VmInfo vm = host.client().createVm(new VmCreateRequest(null, TinyImage.X86_64, 1, 256, null, null, null, null));
-        awaitReady(host.client(), vm.id());
-        List<ProcessHandle> qemus = host.qemus();
-        host.stop();
-        assertTrue(qemus.stream().noneMatch(ProcessHandle::isAlive));
-        assertNothingLeft(host);
-        assertTrue(host.log().contains("deleted at shutdown"), "the log says what happened");
+        try {
+            VmInfo vm = host.client().createVm(new VmCreateRequest(null, TinyImage.X86_64, 1, 256, null, null, null,
+                    null));
+            awaitReady(host.client(), vm.id());
+            List<ProcessHandle> qemus = host.qemus();
+            host.stop();
+            assertTrue(qemus.stream().noneMatch(ProcessHandle::isAlive));
+            assertNothingLeft(host);
+            assertTrue(host.log().contains("deleted at shutdown"), "the log says what happened");
+        } finally {
+            host.close();
+        }
     }
 
     private static void assertNothingLeft(HostProcess host) throws IOException {
