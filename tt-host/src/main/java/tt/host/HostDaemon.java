@@ -3,7 +3,7 @@ package tt.host;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.HostInfo;
-import tt.host.api.ApiServer;
+import tt.server.ApiServer;
 import tt.host.api.HostResource;
 import tt.host.api.VmResource;
 import tt.host.cgroup.Cgroups;
@@ -12,7 +12,7 @@ import tt.host.engine.qemu.QemuEngine;
 import tt.host.image.ImageCatalog;
 import tt.host.ssh.HostSshKey;
 import tt.host.vm.PortAllocator;
-import tt.host.vm.ResourceLedger;
+import tt.server.ResourceLedger;
 import tt.host.vm.VmManager;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package tt.host.vm;
 
+import tt.server.InsufficientResourcesException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package tt.host.vm;
 
+import tt.server.InsufficientResourcesException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

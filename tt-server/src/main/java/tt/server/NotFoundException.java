@@ -1,4 +1,4 @@
-package tt.host.vm;
+package tt.server;
 
 /** A VM, image or other thing the caller named does not exist. */
 public final class NotFoundException extends RuntimeException {

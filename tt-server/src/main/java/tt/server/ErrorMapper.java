@@ -1,4 +1,4 @@
-package tt.host.api;
+package tt.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -9,9 +9,6 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.ApiError;
-import tt.host.vm.ConflictException;
-import tt.host.vm.InsufficientResourcesException;
-import tt.host.vm.NotFoundException;
 
 /** Turns every failure into a status and a JSON {@link ApiError} that says what to do. */
 public final class ErrorMapper implements ExceptionMapper<Throwable> {

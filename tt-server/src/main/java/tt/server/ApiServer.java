@@ -1,4 +1,4 @@
-package tt.host.api;
+package tt.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.ext.ContextResolver;

@@ -1,4 +1,4 @@
-package tt.host.vm;
+package tt.server;
 
 /** A request the host cannot fit; the message names what is short. */
 public final class InsufficientResourcesException extends RuntimeException {

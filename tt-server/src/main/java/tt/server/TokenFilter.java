@@ -1,4 +1,4 @@
-package tt.host.api;
+package tt.server;
 
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;

@@ -1,4 +1,4 @@
-package tt.host.vm;
+package tt.server;
 
 import tt.api.Capacity;
 

@@ -1,4 +1,4 @@
-package tt.host.vm;
+package tt.server;
 
 import org.junit.jupiter.api.Test;
 import tt.api.Capacity;
