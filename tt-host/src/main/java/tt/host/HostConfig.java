@@ -1,14 +1,11 @@
 package tt.host;
 
 import tt.api.Capacity;
+import tt.server.Tokens;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Set;
 
 /** The daemon's settings, checked: everything wrong with the flags is reported before anything starts. */
@@ -31,7 +28,7 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         Path stateDir = (f.stateDir != null ? f.stateDir : defaultStateDir(f.servPort)).toAbsolutePath().normalize();
         Files.createDirectories(stateDir);
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
-                f.servPort, stateDir, f.open ? null : token(f, stateDir), f.accel, Integer.parseInt(range[0]),
+                f.servPort, stateDir, f.open ? null : Tokens.resolve(f.token, f.tokenFile, stateDir.resolve("token")), f.accel, Integer.parseInt(range[0]),
                 Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds);
     }
 
@@ -48,27 +45,6 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".local", "state");
         return base.resolve("tt").resolve("host-" + port);
-    }
-
-    /** The token from the flag or file, else the one kept in the state folder, made on first start. */
-    private static String token(HostMain f, Path stateDir) throws IOException {
-        if (f.token != null) {
-            require(!f.token.isBlank(), "--token is empty");
-            return f.token;
-        }
-        Path file = f.tokenFile != null ? f.tokenFile : stateDir.resolve("token");
-        if (f.tokenFile == null && !Files.exists(file)) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.US_ASCII);
-        }
-        if (!Files.isReadable(file)) {
-            throw new IOException("cannot read token file " + file);
-        }
-        String token = Files.readString(file, StandardCharsets.UTF_8).strip();
-        require(!token.isEmpty(), "token file " + file + " is empty");
-        return token;
     }
 
     private static void require(boolean ok, String message) {

@@ -1,0 +1,11 @@
+package tt.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.Map;
+
+/** One VM of an ENV: where it runs and how to reach it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EnvVm(String name, String image, String host, String hostVmId, VmState state, String address,
+                    Map<Integer, Integer> ports, String error) {
+}

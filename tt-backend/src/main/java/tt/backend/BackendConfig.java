@@ -1,0 +1,64 @@
+package tt.backend;
+
+import tt.server.Tokens;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The backend's settings, checked before anything starts. */
+record BackendConfig(String listenAddress, int listenPort, List<String> servers, String token, String hostToken,
+                     Path dataDir, String dbUrl, String dbUser, String dbPassword, int defaultLifetime,
+                     int maxLifetime, int defaultMemMib) {
+
+    static BackendConfig from(BackendMain f) throws IOException {
+        String[] listen = splitHostPort("--proxy-addr", f.proxyAddr);
+        List<String> servers = new ArrayList<>();
+        for (String s : f.serverSet) {
+            if (!s.isBlank()) {
+                splitHostPort("--server-set", s.strip());
+                servers.add(s.strip());
+            }
+        }
+        require(f.token == null || f.tokenFile == null, "give --token or --token-file, not both");
+        require(!f.open || (f.token == null && f.tokenFile == null), "--open serves without a token: drop --token");
+        require(f.hostToken == null || f.hostTokenFile == null, "give --host-token or --host-token-file, not both");
+        require(f.defaultLifetime > 0 && f.defaultLifetime <= f.maxLifetime,
+                "--default-lifetime must be positive and at most --max-lifetime");
+        require(f.defaultMemMib >= 64, "--default-mem must be at least 64 MiB");
+        Path dataDir = (f.dataDir != null ? f.dataDir : defaultDataDir()).toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, dataDir.resolve("token"));
+        String hostToken = f.hostTokenFile != null ? Files.readString(f.hostTokenFile, StandardCharsets.UTF_8).strip()
+                : f.hostToken;
+        String dbPassword = f.dbPasswordFile == null ? null
+                : Files.readString(f.dbPasswordFile, StandardCharsets.UTF_8).strip();
+        return new BackendConfig(listen[0], Integer.parseInt(listen[1]), servers, token, hostToken, dataDir, f.dbUrl,
+                f.dbUser, dbPassword, f.defaultLifetime, f.maxLifetime, f.defaultMemMib);
+    }
+
+    static String[] splitHostPort(String flag, String value) {
+        int colon = value == null ? -1 : value.lastIndexOf(':');
+        if (colon <= 0 || !value.substring(colon + 1).matches("\\d{1,5}")
+                || Integer.parseInt(value.substring(colon + 1)) > 65535) {
+            throw new IllegalArgumentException(flag + " needs ADDRESS:PORT, e.g. 127.0.0.1:20002, not '" + value + "'");
+        }
+        return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+    }
+
+    private static Path defaultDataDir() {
+        String xdg = System.getenv("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "state");
+        return base.resolve("tt").resolve("backend");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package tt.backend;
+
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code tt-backend} command: flags as in the seed's {@code ttproxy}. */
+@Command(name = "tt-backend", mixinStandardHelpOptions = true, versionProvider = BackendMain.Version.class,
+        sortOptions = false,
+        description = "Schedules ENVs over all tt-host daemons of a pool and serves the public REST API.",
+        footer = {"", "Example (the seed's proxy):",
+                "  tt-backend --proxy-addr 127.0.0.1:20002 --server-set 127.0.0.1:20000,127.0.0.1:20001",
+                "", "Without --token or --token-file, a token is made and kept in DATA_DIR/token."})
+public final class BackendMain implements Callable<Integer> {
+
+    @Option(names = "--proxy-addr", defaultValue = "127.0.0.1:20002", paramLabel = "ADDR:PORT",
+            description = "Where the API listens (default: ${DEFAULT-VALUE}).")
+    String proxyAddr;
+
+    @Option(names = "--server-set", split = ",", paramLabel = "ADDR:PORT",
+            description = "tt-host daemons of the pool, comma-separated; more can be added with 'tt host add'.")
+    List<String> serverSet = List.of();
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "The admin API token.")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the admin API token from this file.")
+    Path tokenFile;
+
+    @Option(names = "--host-token", paramLabel = "TOKEN", description = "The token the hosts expect.")
+    String hostToken;
+
+    @Option(names = "--host-token-file", paramLabel = "FILE", description = "Read the hosts' token from this file.")
+    Path hostTokenFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Embedded database and token (default: $XDG_STATE_HOME/tt/backend or ~/.local/state/tt/backend).")
+    Path dataDir;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL",
+            description = "Use this database instead of the embedded one, e.g. jdbc:postgresql://127.0.0.1/tt.")
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "Database user for --db-url.")
+    String dbUser;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE", description = "File with the database password.")
+    Path dbPasswordFile;
+
+    @Option(names = "--default-lifetime", defaultValue = "120", paramLabel = "MINUTES",
+            description = "Lifetime of an ENV that asks for none (default: ${DEFAULT-VALUE}).")
+    int defaultLifetime;
+
+    @Option(names = "--max-lifetime", defaultValue = "10080", paramLabel = "MINUTES",
+            description = "Longest lifetime an ENV may ask for (default: ${DEFAULT-VALUE}, a week).")
+    int maxLifetime;
+
+    @Option(names = "--default-mem", defaultValue = "512", paramLabel = "MIB",
+            description = "Memory of a VM that asks for none (default: ${DEFAULT-VALUE} MiB).")
+    int defaultMemMib;
+
+    @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
+    boolean open;
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        CommandLine cli = new CommandLine(new BackendMain());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("tt-backend: " + e.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Backend backend = Backend.start(BackendConfig.from(this));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            backend.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = BackendMain.class.getPackage().getImplementationVersion();
+            return new String[] {"tt-backend " + (v == null ? "dev" : v)};
+        }
+    }
+}

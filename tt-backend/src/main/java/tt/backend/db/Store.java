@@ -1,0 +1,223 @@
+package tt.backend.db;
+
+import tt.api.EnvVm;
+import tt.api.VmState;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The backend's rows: hosts of the pool, ENVs and their VMs. */
+public final class Store {
+
+    /** An ENV row. */
+    public record Env(String id, String name, String owner, Instant createdAt, Instant expiresAt) {
+    }
+
+    /** A VM row; {@code hostVmId} is null until the host has accepted the VM. */
+    public record Vm(String envId, String name, String image, String hostId, String hostVmId, int cpu, int memMib,
+                     int diskMib, VmState state, String address, Map<Integer, Integer> ports, String error) {
+
+        public EnvVm view() {
+            return new EnvVm(name, image, hostId, hostVmId, state, address, ports, error);
+        }
+    }
+
+    /** A host row. */
+    public record Host(String id, String address, int port) {
+    }
+
+    private final Database db;
+
+    public Store(Database db) {
+        this.db = db;
+    }
+
+    public List<Host> hosts() {
+        return query("SELECT id, address, port FROM hosts ORDER BY id", ps -> { },
+                rs -> new Host(rs.getString(1), rs.getString(2), rs.getInt(3)));
+    }
+
+    public boolean addHost(Host h) {
+        if (hosts().stream().anyMatch(x -> x.id().equals(h.id()))) {
+            return false;
+        }
+        update("INSERT INTO hosts (id, address, port, added_at) VALUES (?, ?, ?, ?)", ps -> {
+            ps.setString(1, h.id());
+            ps.setString(2, h.address());
+            ps.setInt(3, h.port());
+            ps.setTimestamp(4, Timestamp.from(Instant.now()));
+        });
+        return true;
+    }
+
+    public void deleteHost(String id) {
+        update("DELETE FROM hosts WHERE id = ?", ps -> ps.setString(1, id));
+    }
+
+    /** Inserts an ENV and all its VMs in one transaction; false if the name is taken. */
+    public boolean insertEnv(Env env, List<Vm> vms) {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM envs WHERE name = ?")) {
+                taken.setString(1, env.name());
+                if (taken.executeQuery().next()) {
+                    return false;
+                }
+            }
+            try (PreparedStatement e = c.prepareStatement(
+                    "INSERT INTO envs (id, name, owner, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                e.setString(1, env.id());
+                e.setString(2, env.name());
+                e.setString(3, env.owner());
+                e.setTimestamp(4, Timestamp.from(env.createdAt()));
+                e.setTimestamp(5, Timestamp.from(env.expiresAt()));
+                e.executeUpdate();
+            }
+            try (PreparedStatement v = c.prepareStatement("INSERT INTO vms (env_id, name, image, host_id, cpu, mem_mib,"
+                    + " disk_mib, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (Vm vm : vms) {
+                    v.setString(1, env.id());
+                    v.setString(2, vm.name());
+                    v.setString(3, vm.image());
+                    v.setString(4, vm.hostId());
+                    v.setInt(5, vm.cpu());
+                    v.setInt(6, vm.memMib());
+                    v.setInt(7, vm.diskMib());
+                    v.setString(8, vm.state().name());
+                    v.addBatch();
+                }
+                v.executeBatch();
+            }
+            c.commit();
+            return true;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public void deleteEnv(String envId) {
+        update("DELETE FROM envs WHERE id = ?", ps -> ps.setString(1, envId));
+    }
+
+    public Optional<Env> envByName(String name) {
+        return query("SELECT id, name, owner, created_at, expires_at FROM envs WHERE name = ?",
+                ps -> ps.setString(1, name), Store::env).stream().findFirst();
+    }
+
+    public List<Env> envs() {
+        return query("SELECT id, name, owner, created_at, expires_at FROM envs ORDER BY created_at, name", ps -> { },
+                Store::env);
+    }
+
+    public List<Env> expiredEnvs(Instant now) {
+        return query("SELECT id, name, owner, created_at, expires_at FROM envs WHERE expires_at < ?",
+                ps -> ps.setTimestamp(1, Timestamp.from(now)), Store::env);
+    }
+
+    public List<Vm> vms(String envId) {
+        return query(VM_COLUMNS + " WHERE env_id = ? ORDER BY name", ps -> ps.setString(1, envId), Store::vm);
+    }
+
+    public List<Vm> allVms() {
+        return query(VM_COLUMNS + " ORDER BY env_id, name", ps -> { }, Store::vm);
+    }
+
+    public void vmCreated(String envId, String name, String hostVmId, String address, Map<Integer, Integer> ports) {
+        update("UPDATE vms SET host_vm_id = ?, address = ?, ports = ? WHERE env_id = ? AND name = ?", ps -> {
+            ps.setString(1, hostVmId);
+            ps.setString(2, address);
+            ps.setString(3, encodePorts(ports));
+            ps.setString(4, envId);
+            ps.setString(5, name);
+        });
+    }
+
+    public void vmState(String envId, String name, VmState state, String error) {
+        update("UPDATE vms SET state = ?, error = ? WHERE env_id = ? AND name = ?", ps -> {
+            ps.setString(1, state.name());
+            ps.setString(2, error == null ? null : error.substring(0, Math.min(error.length(), 2000)));
+            ps.setString(3, envId);
+            ps.setString(4, name);
+        });
+    }
+
+    private static final String VM_COLUMNS = "SELECT env_id, name, image, host_id, host_vm_id, cpu, mem_mib, disk_mib,"
+            + " state, address, ports, error FROM vms";
+
+    private static Env env(ResultSet rs) throws SQLException {
+        return new Env(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                rs.getTimestamp(5).toInstant());
+    }
+
+    private static Vm vm(ResultSet rs) throws SQLException {
+        return new Vm(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                rs.getInt(7), rs.getInt(8), VmState.valueOf(rs.getString(9)), rs.getString(10),
+                decodePorts(rs.getString(11)), rs.getString(12));
+    }
+
+    static String encodePorts(Map<Integer, Integer> ports) {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(ports).forEach((g, h) -> sb.append(sb.length() == 0 ? "" : ",").append(g).append(':').append(h));
+        return sb.toString();
+    }
+
+    static Map<Integer, Integer> decodePorts(String text) {
+        Map<Integer, Integer> ports = new LinkedHashMap<>();
+        if (text != null && !text.isEmpty()) {
+            for (String pair : text.split(",")) {
+                String[] gh = pair.split(":");
+                ports.put(Integer.parseInt(gh[0]), Integer.parseInt(gh[1]));
+            }
+        }
+        return ports;
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, Row<T> row) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private void update(String sql, Binder binder) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** A database failure: the state could not be read or written. */
+    public static final class StoreException extends RuntimeException {
+        StoreException(SQLException e) {
+            super("database error: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package tt.backend.env;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tt.api.Capacity;
+import tt.api.EnvCreateRequest;
+import tt.api.EnvInfo;
+import tt.api.EnvState;
+import tt.api.ExecResult;
+import tt.api.ImageName;
+import tt.api.RunRequest;
+import tt.api.RunResult;
+import tt.api.Validation;
+import tt.api.VmCreateRequest;
+import tt.api.VmInfo;
+import tt.api.VmState;
+import tt.backend.db.Store;
+import tt.backend.hosts.HostPool;
+import tt.backend.placement.ImageSelection;
+import tt.backend.placement.Placement;
+import tt.client.ApiException;
+import tt.server.ConflictException;
+import tt.server.NotFoundException;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * ENVs: placed all at once on the pool, created on the hosts in parallel, followed until every VM
+ * is ready, run on, expired and deleted. A failure while creating removes everything made so far.
+ */
+public final class EnvService implements HostPool.Listener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnvService.class);
+    static final String ENV_TAG = "ttEnv";
+    private static final int MAX_VMS = 2000;
+
+    /** Lifetimes in minutes, and the default VM size. */
+    public record Limits(int defaultLifetimeMinutes, int maxLifetimeMinutes, int defaultMemMib) {
+    }
+
+    private final Store store;
+    private final HostPool pool;
+    private final Limits limits;
+    private final Object placementLock = new Object();
+    private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
+        Thread t = new Thread(r, "env-work");
+        t.setDaemon(true);
+        return t;
+    });
+    private final SecureRandom random = new SecureRandom();
+
+    public EnvService(Store store, HostPool pool, Limits limits) {
+        this.store = store;
+        this.pool = pool;
+        this.limits = limits;
+    }
+
+    /** What the backend's VMs hold on a host: used to rebuild its ledger. */
+    public Capacity heldOn(String hostId) {
+        return store.allVms().stream().filter(v -> v.hostId().equals(hostId)).map(EnvService::capacity)
+                .reduce(Capacity.ZERO, Capacity::plus);
+    }
+
+    public EnvInfo create(EnvCreateRequest req, String owner) {
+        if (req == null) {
+            throw new IllegalArgumentException("request body is missing: send JSON with \"name\" and \"osPrefix\"");
+        }
+        String name = Validation.name("ENV name", req.name());
+        int replicas = (int) Validation.range("replicas", req.replicas() == null ? 1 : req.replicas(), 1, 1000, "");
+        int lifetime = (int) Validation.range("lifetime", req.lifetimeMinutes() == null
+                ? limits.defaultLifetimeMinutes() : req.lifetimeMinutes(), 1, limits.maxLifetimeMinutes(), "minutes");
+        int cpu = (int) Validation.range("cpu", req.cpu() == null ? 1 : req.cpu(), 1, 256, "vCPUs");
+        int memMib = (int) Validation.range("memory", req.memMib() == null ? limits.defaultMemMib() : req.memMib(),
+                64, 1024 * 1024, "MiB");
+        if (req.diskMib() != null) {
+            Validation.range("disk", req.diskMib(), 1, 1024 * 1024, "MiB");
+        }
+        List<String> keys = Validation.sshKeys(req.sshKeys());
+        List<Integer> ports = Validation.guestPorts(req.ports());
+        List<String> images = ImageSelection.select(pool.images(), req.osPrefix(), req.images());
+        if (images.size() * replicas > MAX_VMS) {
+            throw new IllegalArgumentException("an ENV has at most " + MAX_VMS + " VMs; this one would have "
+                    + images.size() * replicas);
+        }
+        if (store.envByName(name).isPresent()) {
+            throw new ConflictException("an ENV named '" + name + "' exists: pick another name or 'tt env del " + name + "'");
+        }
+        String envId = "env-" + HexFormat.of().formatHex(random.generateSeed(6));
+        List<Store.Vm> vms = new ArrayList<>();
+        for (String image : images) {
+            for (int r = 1; r <= replicas; r++) {
+                int diskMib = Math.max(pool.imageDiskMib(image), req.diskMib() == null ? 0 : req.diskMib());
+                vms.add(new Store.Vm(envId, vmName(name, image, replicas > 1 ? r : 0), image, null, null, cpu, memMib,
+                        diskMib, VmState.BOOTING, null, Map.of(), null));
+            }
+        }
+        Instant now = Instant.now();
+        Store.Env env = new Store.Env(envId, name, owner, now, now.plus(Duration.ofMinutes(lifetime)));
+        List<Store.Vm> placed = place(env, vms);
+        LOG.info("env {} ({}): {} VMs placed on {}", name, envId, placed.size(),
+                placed.stream().map(Store.Vm::hostId).distinct().sorted().toList());
+        createOnHosts(env, placed, keys, ports);
+        return info(env);
+    }
+
+    /** Places every VM and reserves it on its host, atomically; records the ENV; or changes nothing. */
+    private List<Store.Vm> place(Store.Env env, List<Store.Vm> vms) {
+        synchronized (placementLock) {
+            List<Placement.Demand> demands = vms.stream()
+                    .map(v -> new Placement.Demand(v.name(), v.image(), capacity(v))).toList();
+            Map<String, String> hostOf = Placement.place(demands, pool.candidates());
+            List<Store.Vm> placed = vms.stream().map(v -> new Store.Vm(v.envId(), v.name(), v.image(),
+                    hostOf.get(v.name()), null, v.cpu(), v.memMib(), v.diskMib(), v.state(), null, Map.of(), null)).toList();
+            if (!store.insertEnv(env, placed)) {
+                throw new ConflictException("an ENV named '" + env.name() + "' exists: pick another name");
+            }
+            placed.forEach(v -> pool.reserve(v.hostId(), capacity(v)));
+            return placed;
+        }
+    }
+
+    private void createOnHosts(Store.Env env, List<Store.Vm> vms, List<String> keys, List<Integer> ports) {
+        List<Future<?>> calls = new ArrayList<>();
+        for (Store.Vm vm : vms) {
+            calls.add(workers.submit(() -> {
+                VmInfo made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
+                        vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id())));
+                store.vmCreated(env.id(), vm.name(), made.id(), made.address(), made.ports());
+                return null;
+            }));
+        }
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            try {
+                calls.get(i).get(5, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                failures.add(vms.get(i).name() + " on " + vms.get(i).hostId() + ": " + cause.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            LOG.warn("env {} ({}): creating VMs failed, removing it: {}", env.name(), env.id(), failures);
+            destroy(env);
+            throw new ConflictException("ENV " + env.name() + " could not be created, nothing was kept: "
+                    + String.join("; ", failures));
+        }
+    }
+
+    public List<EnvInfo> list(String owner, boolean admin) {
+        return store.envs().stream().filter(e -> admin || e.owner().equals(owner)).map(this::info).toList();
+    }
+
+    /** The ENV; with {@code waitSeconds} > 0, answers once no VM is booting any more (or time is up). */
+    public EnvInfo get(String name, String owner, boolean admin, int waitSeconds) throws InterruptedException {
+        Store.Env env = find(name, owner, admin);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, 600));
+        EnvInfo info = info(env);
+        while (info.state() == EnvState.CREATING && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            info = info(env);
+        }
+        return info;
+    }
+
+    public void delete(String name, String owner, boolean admin) {
+        Store.Env env = find(name, owner, admin);
+        destroy(env);
+        LOG.info("env {} ({}): deleted", env.name(), env.id());
+    }
+
+    /** Runs the command on every VM in parallel, through each host's exec path (SSH into the guest). */
+    public List<RunResult> run(String name, RunRequest req, String owner, boolean admin) throws InterruptedException {
+        Store.Env env = find(name, owner, admin);
+        if (req == null) {
+            throw new IllegalArgumentException("request body is missing: send JSON {\"cmd\": \"...\"}");
+        }
+        String cmd = Validation.command(req.cmd());
+        int timeout = (int) Validation.range("timeoutSeconds", req.timeoutSeconds() == null ? 60 : req.timeoutSeconds(),
+                1, 3600, "s");
+        List<Store.Vm> vms = store.vms(env.id());
+        List<Future<RunResult>> runs = new ArrayList<>();
+        for (Store.Vm vm : vms) {
+            runs.add(workers.submit(() -> runOn(vm, cmd, timeout)));
+        }
+        List<RunResult> results = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            try {
+                results.add(runs.get(i).get());
+            } catch (ExecutionException e) {
+                results.add(new RunResult(vms.get(i).name(), -1, "", "", 0, e.getCause().getMessage()));
+            }
+        }
+        LOG.info("env {} ({}): ran a command on {} VMs, {} failed", env.name(), env.id(), results.size(),
+                results.stream().filter(r -> r.exitCode() != 0).count());
+        return results;
+    }
+
+    private RunResult runOn(Store.Vm vm, String cmd, int timeout) {
+        if (vm.hostVmId() == null || vm.state() != VmState.READY) {
+            return new RunResult(vm.name(), -1, "", "", 0, "VM is " + vm.state()
+                    + (vm.error() == null ? "" : ": " + vm.error()));
+        }
+        try {
+            ExecResult r = pool.client(vm.hostId()).exec(vm.hostVmId(), cmd, timeout);
+            return new RunResult(vm.name(), r.exitCode(), r.stdout(), r.stderr(), r.millis(),
+                    r.timedOut() ? "timed out after " + timeout + " s" : null);
+        } catch (IOException e) {
+            return new RunResult(vm.name(), -1, "", "", 0, e.getMessage());
+        }
+    }
+
+    /** Deletes the ENVs whose lifetime is over. */
+    public void expire() {
+        for (Store.Env env : store.expiredEnvs(Instant.now())) {
+            LOG.info("env {} ({}): lifetime over, deleting", env.name(), env.id());
+            destroy(env);
+        }
+    }
+
+    /** ENVs whose creation a previous run did not finish (a VM never accepted by its host) are removed. */
+    public void cleanUpInterruptedCreates() {
+        Set<String> unfinished = store.allVms().stream().filter(v -> v.hostVmId() == null).map(Store.Vm::envId)
+                .collect(Collectors.toSet());
+        for (Store.Env env : store.envs()) {
+            if (unfinished.contains(env.id())) {
+                LOG.warn("env {} ({}): its creation was interrupted by a restart; removing it", env.name(), env.id());
+                destroy(env);
+            }
+        }
+    }
+
+    private void destroy(Store.Env env) {
+        for (Store.Vm vm : store.vms(env.id())) {
+            if (vm.hostVmId() != null && pool.isOnline(vm.hostId())) {
+                try {
+                    pool.client(vm.hostId()).deleteVm(vm.hostVmId());
+                } catch (ApiException e) {
+                    if (e.status() != 404) {
+                        LOG.warn("env {}: deleting VM {} on {}: {}", env.id(), vm.name(), vm.hostId(), e.getMessage());
+                    }
+                } catch (IOException e) {
+                    LOG.warn("env {}: deleting VM {} on {}: {} (the host will remove it when it is back)", env.id(),
+                            vm.name(), vm.hostId(), e.getMessage());
+                }
+            }
+            pool.release(vm.hostId(), capacity(vm));
+        }
+        store.deleteEnv(env.id());
+    }
+
+    @Override
+    public void polled(String hostId, List<VmInfo> hostVms, boolean cameOnline) {
+        Map<String, VmInfo> byId = hostVms.stream().collect(Collectors.toMap(VmInfo::id, v -> v, (a, b) -> a));
+        Set<String> known = store.allVms().stream().filter(v -> hostId.equals(v.hostId()) && v.hostVmId() != null)
+                .map(Store.Vm::hostVmId).collect(Collectors.toSet());
+        for (Store.Vm vm : store.allVms()) {
+            if (!hostId.equals(vm.hostId()) || vm.hostVmId() == null) {
+                continue;
+            }
+            VmInfo now = byId.get(vm.hostVmId());
+            if (now == null) {
+                if (vm.state() != VmState.FAILED) {
+                    store.vmState(vm.envId(), vm.name(), VmState.FAILED, "lost: host " + hostId + " no longer has it");
+                }
+            } else if (now.state() != vm.state() && vm.state() != VmState.FAILED) {
+                store.vmState(vm.envId(), vm.name(), now.state(), now.error());
+            }
+        }
+        if (cameOnline) {
+            for (VmInfo orphan : hostVms) {
+                if (orphan.tags() != null && orphan.tags().containsKey(ENV_TAG) && !known.contains(orphan.id())) {
+                    LOG.info("host {}: deleting VM {} of no current ENV (left from before)", hostId, orphan.id());
+                    try {
+                        pool.client(hostId).deleteVm(orphan.id());
+                    } catch (IOException e) {
+                        LOG.warn("host {}: could not delete orphan VM {}: {}", hostId, orphan.id(), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void wentOffline(String hostId, String why) {
+        for (Store.Vm vm : store.allVms()) {
+            if (hostId.equals(vm.hostId()) && vm.state() != VmState.FAILED) {
+                store.vmState(vm.envId(), vm.name(), VmState.FAILED, "lost: host " + hostId + " is offline (" + why + ")");
+            }
+        }
+    }
+
+    public boolean hostHasVms(String hostId) {
+        return store.allVms().stream().anyMatch(v -> v.hostId().equals(hostId));
+    }
+
+    private Store.Env find(String name, String owner, boolean admin) {
+        Store.Env env = store.envByName(name == null ? "" : name).orElse(null);
+        if (env == null || !(admin || env.owner().equals(owner))) {
+            throw new NotFoundException("no ENV '" + Validation.printable(name) + "': see 'tt env list'");
+        }
+        return env;
+    }
+
+    private EnvInfo info(Store.Env env) {
+        List<Store.Vm> vms = store.vms(env.id());
+        EnvState state = vms.stream().anyMatch(v -> v.state() == VmState.FAILED) ? EnvState.FAILED
+                : vms.stream().anyMatch(v -> v.state() == VmState.BOOTING) ? EnvState.CREATING : EnvState.READY;
+        return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(),
+                vms.stream().map(Store.Vm::view).toList());
+    }
+
+    static String vmName(String env, String image, int replica) {
+        ImageName n = ImageName.parse(image);
+        String base = (env + "-" + n.os() + "-" + n.arch()).replaceAll("[^A-Za-z0-9_-]", "-");
+        String suffix = replica > 0 ? "-" + replica : "";
+        return base.substring(0, Math.min(base.length(), 63 - suffix.length())) + suffix;
+    }
+
+    private static Capacity capacity(Store.Vm v) {
+        return new Capacity(v.cpu(), v.memMib() * 1024L, v.diskMib() * 1024L);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,221 @@
+package tt.backend.hosts;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tt.api.Capacity;
+import tt.api.HostInfo;
+import tt.api.HostStatus;
+import tt.api.ImageInfo;
+import tt.api.VmInfo;
+import tt.backend.db.Store;
+import tt.backend.placement.Placement;
+import tt.client.HostClient;
+import tt.server.ConflictException;
+import tt.server.NotFoundException;
+import tt.server.ResourceLedger;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The hosts of the pool: polled every second for their resources, images and VMs. The backend
+ * keeps its own ledger per host (it is the only one creating VMs there), so placement never
+ * double-books a host even while hosts have not yet reported new VMs.
+ */
+public final class HostPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
+
+    /** Told of every poll's VM list; {@code cameOnline} on the first answer after silence. */
+    public interface Listener {
+        void polled(String hostId, List<VmInfo> vms, boolean cameOnline);
+
+        void wentOffline(String hostId, String why);
+    }
+
+    private static final class Member {
+        final Store.Host row;
+        final HostClient client;
+        volatile HostInfo info;
+        volatile Map<String, ImageInfo> images = Map.of();
+        volatile boolean online;
+        volatile String error = "not polled yet";
+        volatile ResourceLedger ledger;
+
+        Member(Store.Host row, HostClient client) {
+            this.row = row;
+            this.client = client;
+        }
+    }
+
+    private final Store store;
+    private final String hostToken;
+    private final Function<String, Capacity> heldOnHost;
+    private final Map<String, Member> members = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "host-poll");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Listener listener;
+
+    /** @param heldOnHost what the backend's VMs hold on a host, to rebuild its ledger */
+    public HostPool(Store store, String hostToken, Function<String, Capacity> heldOnHost) {
+        this.store = store;
+        this.hostToken = hostToken;
+        this.heldOnHost = heldOnHost;
+    }
+
+    public void start(Listener l, long pollMillis) {
+        this.listener = l;
+        store.hosts().forEach(this::join);
+        poller.scheduleWithFixedDelay(this::pollAll, 0, pollMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Adds a host by address and port; its id is {@code address:port}. */
+    public String add(String address, int port) {
+        if (address == null || !address.matches("[A-Za-z0-9.:-]{1,253}") || port < 1 || port > 65535) {
+            throw new IllegalArgumentException("bad host '" + address + ":" + port + "': give ADDRESS:PORT, e.g. 127.0.0.1:20000");
+        }
+        Store.Host row = new Store.Host(address + ":" + port, address, port);
+        if (!store.addHost(row)) {
+            throw new ConflictException("host " + row.id() + " is already in the pool");
+        }
+        join(row);
+        poll(members.get(row.id()));
+        LOG.info("host {} added", row.id());
+        return row.id();
+    }
+
+    public void remove(String id, boolean hasVms) {
+        if (!members.containsKey(id)) {
+            throw new NotFoundException("no host '" + id + "' in the pool: see 'tt host list'");
+        }
+        if (hasVms) {
+            throw new ConflictException("host " + id + " still runs VMs of ENVs: delete those ENVs first");
+        }
+        store.deleteHost(id);
+        members.remove(id);
+        LOG.info("host {} removed", id);
+    }
+
+    private void join(Store.Host row) {
+        String base = "http://" + (row.address().contains(":") ? "[" + row.address() + "]" : row.address()) + ":" + row.port();
+        members.putIfAbsent(row.id(), new Member(row, new HostClient(URI.create(base), hostToken)));
+    }
+
+    private void pollAll() {
+        members.values().forEach(m -> {
+            try {
+                poll(m);
+            } catch (RuntimeException e) {
+                LOG.error("polling host {} failed", m.row.id(), e);
+            }
+        });
+    }
+
+    private void poll(Member m) {
+        try {
+            HostInfo info = m.client.host();
+            List<ImageInfo> images = m.client.images();
+            List<VmInfo> vms = m.client.vms();
+            boolean cameOnline = !m.online;
+            m.info = info;
+            m.images = images.stream().collect(Collectors.toUnmodifiableMap(ImageInfo::name, i -> i, (a, b) -> a));
+            if (m.ledger == null || !m.ledger.total().equals(info.total())) {
+                ResourceLedger ledger = new ResourceLedger(info.total());
+                ledger.reserve(heldOnHost.apply(m.row.id()));
+                m.ledger = ledger;
+            }
+            m.online = true;
+            m.error = null;
+            if (cameOnline) {
+                LOG.info("host {} online: {} images, {} VMs", m.row.id(), images.size(), vms.size());
+            }
+            if (listener != null) {
+                listener.polled(m.row.id(), vms, cameOnline);
+            }
+        } catch (Exception e) {
+            boolean wasOnline = m.online;
+            m.online = false;
+            m.error = e.getMessage();
+            if (wasOnline) {
+                LOG.warn("host {} offline: {}", m.row.id(), e.getMessage());
+                if (listener != null) {
+                    listener.wentOffline(m.row.id(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    public List<HostStatus> status() {
+        return members.values().stream().sorted((a, b) -> a.row.id().compareTo(b.row.id())).map(m -> {
+            HostInfo i = m.info;
+            return new HostStatus(m.row.id(), m.row.address(), m.row.port(), m.online, i == null ? null : i.accel(),
+                    i == null ? null : i.total(), i == null ? null : i.used(), i == null ? 0 : i.vmCount(), m.error);
+        }).toList();
+    }
+
+    public List<String> images() {
+        Set<String> all = new TreeSet<>();
+        members.values().stream().filter(m -> m.online).forEach(m -> all.addAll(m.images.keySet()));
+        return List.copyOf(all);
+    }
+
+    /** The size of an image's disk in MiB, as an online host reports it (0 if none has it). */
+    public int imageDiskMib(String image) {
+        return members.values().stream().filter(m -> m.online).map(m -> m.images.get(image))
+                .filter(Objects::nonNull).mapToInt(i -> (int) ((i.diskKib() + 1023) / 1024)).max().orElse(0);
+    }
+
+    /** The online hosts as placement candidates, with what the backend has not yet handed out. */
+    public List<Placement.Candidate> candidates() {
+        return members.values().stream().filter(m -> m.online && m.ledger != null)
+                .map(m -> new Placement.Candidate(m.row.id(), m.ledger.total().minus(m.ledger.used()),
+                        m.images.keySet()))
+                .toList();
+    }
+
+    public void reserve(String hostId, Capacity c) {
+        member(hostId).ledger.reserve(c);
+    }
+
+    public void release(String hostId, Capacity c) {
+        Member m = members.get(hostId);
+        if (m != null && m.ledger != null) {
+            m.ledger.release(c);
+        }
+    }
+
+    public HostClient client(String hostId) {
+        return member(hostId).client;
+    }
+
+    public boolean isOnline(String hostId) {
+        Member m = members.get(hostId);
+        return m != null && m.online;
+    }
+
+    private Member member(String hostId) {
+        Member m = members.get(hostId);
+        if (m == null) {
+            throw new NotFoundException("no host '" + hostId + "' in the pool");
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}
