@@ -40,7 +40,12 @@ public final class HostProcess implements AutoCloseable {
     public static HostProcess start(Path imagePath, Path workDir, int cpuTotal, long memTotalKib,
                                     List<String> extraArgs) throws Exception {
         int port = FreePort.get();
-        String token = "test-token-" + port;
+        return start(imagePath, workDir, cpuTotal, memTotalKib, port, "test-token-" + port, extraArgs);
+    }
+
+    /** Starts a host on a given port with a given token (a backend's hosts share one token). */
+    public static HostProcess start(Path imagePath, Path workDir, int cpuTotal, long memTotalKib, int port,
+                                    String token, List<String> extraArgs) throws Exception {
         Path stateDir = workDir.resolve("host-" + port);
         Files.createDirectories(stateDir);
         Path log = workDir.resolve("host-" + port + ".log");

@@ -92,6 +92,13 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         List<String> keys = Validation.sshKeys(req.sshKeys());
         List<Integer> ports = Validation.guestPorts(req.ports());
         List<String> images = ImageSelection.select(pool.images(), req.osPrefix(), req.images());
+        for (String image : images) {
+            int least = pool.imageMinMemMib(image);
+            if (memMib < least) {
+                throw new IllegalArgumentException("image " + image + " needs at least " + least + " MiB of memory;"
+                        + " asked for " + memMib + " MiB");
+            }
+        }
         if (images.size() * replicas > MAX_VMS) {
             throw new IllegalArgumentException("an ENV has at most " + MAX_VMS + " VMs; this one would have "
                     + images.size() * replicas);

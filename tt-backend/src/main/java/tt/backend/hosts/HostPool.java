@@ -172,6 +172,12 @@ public final class HostPool implements AutoCloseable {
         return List.copyOf(all);
     }
 
+    /** The least memory an image's VMs need, in MiB, as an online host reports it. */
+    public int imageMinMemMib(String image) {
+        return members.values().stream().filter(m -> m.online).map(m -> m.images.get(image))
+                .filter(Objects::nonNull).mapToInt(ImageInfo::minMemMib).max().orElse(0);
+    }
+
     /** The size of an image's disk in MiB, as an online host reports it (0 if none has it). */
     public int imageDiskMib(String image) {
         return members.values().stream().filter(m -> m.online).map(m -> m.images.get(image))

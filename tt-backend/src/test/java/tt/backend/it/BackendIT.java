@@ -1,0 +1,244 @@
+package tt.backend.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tt.api.EnvCreateRequest;
+import tt.api.EnvInfo;
+import tt.api.EnvState;
+import tt.api.EnvVm;
+import tt.api.HostStatus;
+import tt.api.RunResult;
+import tt.api.VmState;
+import tt.client.ApiException;
+import tt.client.BackendClient;
+import tt.testkit.BackendProcess;
+import tt.testkit.FreePort;
+import tt.testkit.HostProcess;
+import tt.testkit.Repo;
+import tt.testkit.TinyImage;
+import tt.testkit.Wait;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** tt-backend over two real tt-host daemons booting real VMs (an image folder with the x86_64 image only). */
+class BackendIT {
+
+    private static final String HOST_TOKEN = "pool-host-token";
+    private static final long GIB_KIB = 1024L * 1024;
+    private static Path images;
+    private static Path work;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @BeforeAll
+    static void buildImage() throws IOException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
+                "qemu-system-x86_64 is not installed: run images/setup-deps.sh (bin/test-all does)");
+        assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip()),
+                "tt-host needs root (cgroups, PID namespaces); these tests run as root in CI");
+        Path x86 = TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
+        work = Files.createDirectories(Path.of("target/it-backend").toAbsolutePath());
+        images = work.resolve("images");
+        Path linked = images.resolve(TinyImage.X86_64);
+        if (!Files.isDirectory(linked)) {
+            Files.createDirectories(linked);
+            try (Stream<Path> files = Files.list(x86)) {
+                for (Path f : files.toList()) {
+                    Files.createLink(linked.resolve(f.getFileName()), f);
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+    }
+
+    private HostProcess host(int cpus) throws Exception {
+        HostProcess h = HostProcess.start(images, work, cpus, 4 * GIB_KIB, FreePort.get(), HOST_TOKEN, List.of());
+        running.add(h);
+        return h;
+    }
+
+    private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts) throws Exception {
+        BackendProcess b = BackendProcess.start(dataDir, port, hosts, HOST_TOKEN, List.of());
+        running.add(b);
+        return b;
+    }
+
+    private static EnvCreateRequest env(String name, int replicas, int memMib) {
+        return new EnvCreateRequest(name, List.of("tinylinux"), null, 1, memMib, null, null, null, null, replicas);
+    }
+
+    private static void awaitOnline(BackendClient client, int hosts) throws Exception {
+        Wait.until(hosts + " hosts online", Duration.ofSeconds(30),
+                () -> client.status().hosts().stream().filter(HostStatus::online).count() == hosts);
+    }
+
+    @Test
+    void anEnvIsSpreadOverTwoHostsRunsACommandEverywhereAndIsDeletedCompletely() throws Exception {
+        HostProcess a = host(2);
+        HostProcess b = host(2);
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
+        awaitOnline(client, 2);
+        assertTrue(client.status().images().contains(TinyImage.X86_64));
+
+        EnvInfo created = client.createEnv(new EnvCreateRequest("TEST", List.of("TinyLinux", "tinylinux1"), null, 1, 256,
+                null, null, null, 30, 2));
+        assertEquals(2, created.vms().size());
+        EnvInfo ready = client.env("TEST", 120);
+        assertEquals(EnvState.READY, ready.state(), ready.toString());
+        Set<String> hosts = ready.vms().stream().map(EnvVm::host).collect(Collectors.toSet());
+        assertEquals(2, hosts.size(), "spread over both hosts: " + hosts);
+        assertEquals(List.of("TEST-tinylinux-1-0-x86_64-1", "TEST-tinylinux-1-0-x86_64-2"),
+                ready.vms().stream().map(EnvVm::name).sorted().toList());
+        assertTrue(ready.expiresAt().isAfter(ready.createdAt().plusSeconds(29 * 60)));
+
+        List<RunResult> results = client.run("TEST", "hostname; uname -m", 30);
+        assertEquals(2, results.size());
+        for (RunResult r : results) {
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals(r.vm() + "\nx86_64\n", r.stdout());
+        }
+        assertEquals(1, a.client().vms().size());
+        assertEquals(1, b.client().vms().size());
+
+        client.deleteEnv("TEST");
+        assertEquals(List.of(), client.envs());
+        assertEquals(List.of(), a.client().vms());
+        assertEquals(List.of(), b.client().vms());
+        assertEquals(404, assertThrows(ApiException.class, () -> client.env("TEST", 0)).status());
+    }
+
+    @Test
+    void anEnvThePoolCannotFitIsRefusedAndNothingIsCreated() throws Exception {
+        HostProcess a = host(2);
+        HostProcess b = host(2);
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b));
+        BackendClient client = backend.client();
+        awaitOnline(client, 2);
+        ApiException e = assertThrows(ApiException.class, () -> client.createEnv(env("BIG", 5, 256)));
+        assertEquals(409, e.status());
+        assertTrue(e.getMessage().contains("after placing 4 of 5 VMs"), e.getMessage());
+        assertEquals(List.of(), client.envs());
+        assertEquals(List.of(), a.client().vms());
+        assertEquals(List.of(), b.client().vms());
+
+        assertEquals(400, assertThrows(ApiException.class, () -> client.createEnv(
+                new EnvCreateRequest("x;y", List.of("tiny"), null, null, null, null, null, null, null, null))).status());
+        ApiException noMatch = assertThrows(ApiException.class, () -> client.createEnv(
+                new EnvCreateRequest("W", List.of("windows"), null, null, null, null, null, null, null, null)));
+        assertTrue(noMatch.getMessage().contains("matches no image"), noMatch.getMessage());
+        ApiException small = assertThrows(ApiException.class, () -> client.createEnv(env("SMALL", 1, 128)));
+        assertEquals(400, small.status());
+        assertTrue(small.getMessage().contains("needs at least 256 MiB"), small.getMessage());
+        BackendClient anonymous = new BackendClient(URI.create(backend.baseUri()), null);
+        assertEquals(401, assertThrows(ApiException.class, anonymous::status).status());
+        assertEquals(401, assertThrows(ApiException.class, anonymous::envs).status());
+        assertEquals(401, assertThrows(ApiException.class, () -> anonymous.createEnv(env("X", 1, 256))).status());
+        assertEquals(401, assertThrows(ApiException.class, () -> anonymous.deleteEnv("X")).status());
+    }
+
+    @Test
+    void twentyParallelCreatesOnAPoolThatFitsTenGiveExactlyTen() throws Exception {
+        HostProcess a = host(5);
+        HostProcess b = host(5);
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
+        awaitOnline(client, 2);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<Integer>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "race" + i;
+            outcomes.add(pool.submit(() -> {
+                try {
+                    client.createEnv(env(name, 1, 256));
+                    return 201;
+                } catch (ApiException e) {
+                    return e.status();
+                }
+            }));
+        }
+        int ok = 0;
+        int refused = 0;
+        for (Future<Integer> f : outcomes) {
+            int status = f.get();
+            if (status == 201) {
+                ok++;
+            } else if (status == 409) {
+                refused++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(10, ok);
+        assertEquals(10, refused);
+        assertEquals(10, client.envs().size());
+        assertEquals(10, a.client().vms().size() + b.client().vms().size());
+        for (EnvInfo e : client.envs()) {
+            client.deleteEnv(e.name());
+        }
+        assertEquals(0, a.client().vms().size() + b.client().vms().size());
+    }
+
+    @Test
+    void aKilledHostsVmsAreReportedLostAndTheOtherHostCarriesOn() throws Exception {
+        HostProcess a = host(2);
+        HostProcess b = host(2);
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
+        awaitOnline(client, 2);
+        client.createEnv(env("HALF", 2, 256));
+        assertEquals(EnvState.READY, client.env("HALF", 120).state());
+        b.killDaemon();
+        Wait.until("host b offline and its VM lost", Duration.ofSeconds(30), () -> client.env("HALF", 0).vms().stream()
+                .anyMatch(v -> v.state() == VmState.FAILED && v.error() != null && v.error().contains("lost")));
+        EnvInfo half = client.env("HALF", 0);
+        assertEquals(EnvState.FAILED, half.state());
+        List<RunResult> results = client.run("HALF", "echo alive", 30);
+        assertEquals(1, results.stream().filter(r -> r.exitCode() == 0 && r.stdout().equals("alive\n")).count());
+        RunResult lost = results.stream().filter(r -> r.exitCode() != 0).findFirst().orElseThrow();
+        assertNotNull(lost.error());
+        assertTrue(client.status().hosts().stream().anyMatch(h -> !h.online()));
+        client.deleteEnv("HALF");
+        assertEquals(List.of(), a.client().vms());
+    }
+
+    @Test
+    void envsSurviveABackendKilledAndRestarted() throws Exception {
+        HostProcess a = host(2);
+        Path db = work.resolve("db-" + System.nanoTime());
+        int port = FreePort.get();
+        BackendProcess first = backend(db, port, List.of(a));
+        awaitOnline(first.client(), 1);
+        first.client().createEnv(env("KEEP", 1, 256));
+        assertEquals(EnvState.READY, first.client().env("KEEP", 120).state());
+        first.kill();
+
+        BackendClient again = backend(db, port, List.of(a)).client();
+        awaitOnline(again, 1);
+        EnvInfo kept = again.env("KEEP", 0);
+        assertEquals(EnvState.READY, kept.state());
+        assertEquals(0, again.run("KEEP", "true", 30).get(0).exitCode());
+        again.deleteEnv("KEEP");
+        assertEquals(List.of(), a.client().vms());
+    }
+}

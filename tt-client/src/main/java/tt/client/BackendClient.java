@@ -1,0 +1,67 @@
+package tt.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import tt.api.EnvCreateRequest;
+import tt.api.EnvInfo;
+import tt.api.HostStatus;
+import tt.api.Json;
+import tt.api.PoolStatus;
+import tt.api.RunRequest;
+import tt.api.RunResult;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/** A client of tt-backend's REST API: ENVs and the pool. */
+public final class BackendClient {
+
+    private static final ObjectMapper JSON = Json.mapper();
+    private final RestTransport rest;
+
+    public BackendClient(URI base, String token) {
+        this.rest = new RestTransport(base, token);
+    }
+
+    public PoolStatus status() throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/status", null), PoolStatus.class);
+    }
+
+    public EnvInfo createEnv(EnvCreateRequest request) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/envs", request), EnvInfo.class);
+    }
+
+    public List<EnvInfo> envs() throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/envs", null), new TypeReference<>() { });
+    }
+
+    /** The ENV; with {@code waitSeconds} > 0 the server answers once no VM is booting (or time is up). */
+    public EnvInfo env(String name, int waitSeconds) throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/envs/" + RestTransport.encode(name)
+                + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : ""), null), EnvInfo.class);
+    }
+
+    public void deleteEnv(String name) throws IOException {
+        rest.send("DELETE", "/api/v1/envs/" + RestTransport.encode(name), null);
+    }
+
+    public List<RunResult> run(String name, String cmd, int timeoutSeconds) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/run",
+                new RunRequest(cmd, timeoutSeconds)), new TypeReference<>() { });
+    }
+
+    public List<HostStatus> hosts() throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/hosts", null), new TypeReference<>() { });
+    }
+
+    public HostStatus addHost(String address, int port) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/hosts", Map.of("address", address, "port", port)),
+                HostStatus.class);
+    }
+
+    public void deleteHost(String id) throws IOException {
+        rest.send("DELETE", "/api/v1/hosts/" + RestTransport.encode(id), null);
+    }
+}

@@ -1,0 +1,71 @@
+package tt.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import tt.api.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** JSON over HTTP/1.1 with a bearer token; error answers become {@link ApiException}s. */
+final class RestTransport {
+
+    private static final ObjectMapper JSON = Json.mapper();
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+
+    RestTransport(URI base, String token) {
+        this.base = base;
+        this.token = token;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Sends a request with a JSON body (or none); returns the parsed answer, or null for 204. */
+    JsonNode send(String method, String path, Object body) throws IOException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(5))
+                .header("Accept", "application/json");
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            req.header("Content-Type", "application/json");
+            req.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        } else {
+            req.method(method, method.equals("POST")
+                    ? HttpRequest.BodyPublishers.ofString("") : HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<byte[]> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (IOException e) {
+            throw new IOException("cannot reach " + base + ": " + e.getMessage()
+                    + " (is the server running? check the address)", e);
+        }
+        byte[] bytes = resp.body();
+        if (resp.statusCode() >= 400) {
+            String message;
+            try {
+                message = JSON.readTree(bytes).path("error").asText(new String(bytes, StandardCharsets.UTF_8));
+            } catch (IOException notJson) {
+                message = new String(bytes, StandardCharsets.UTF_8);
+            }
+            throw new ApiException(resp.statusCode(), message);
+        }
+        return bytes.length == 0 ? null : JSON.readTree(bytes);
+    }
+
+    static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
