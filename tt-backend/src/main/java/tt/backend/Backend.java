@@ -4,8 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.backend.api.EnvResource;
 import tt.backend.api.PoolResource;
+import tt.backend.api.TokenResource;
+import tt.backend.auth.Tokens;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
+import tt.backend.db.TokenStore;
 import tt.backend.env.EnvService;
 import tt.backend.hosts.HostPool;
 import tt.server.ApiServer;
@@ -63,8 +66,10 @@ final class Backend implements AutoCloseable {
             }
         }, 5, 5, TimeUnit.SECONDS);
         String version = Backend.class.getPackage().getImplementationVersion();
-        ApiServer api = ApiServer.start(config.listenAddress(), config.listenPort(), config.token(),
-                new EnvResource(envs), new PoolResource(pool, envs, version == null ? "dev" : version));
+        Tokens tokens = new Tokens(config.token() == null ? "" : config.token(), new TokenStore(db));
+        ApiServer api = ApiServer.start(config.listenAddress(), config.listenPort(),
+                config.token() == null ? null : tokens, new EnvResource(envs),
+                new PoolResource(pool, envs, version == null ? "dev" : version), new TokenResource(tokens));
         LOG.info("tt-backend serving http://{}:{}/api/v1 ({}), {} hosts, state in {}", config.listenAddress(),
                 config.listenPort(), config.token() == null ? "OPEN, no token" : "token required",
                 pool.status().size(), db.describe());

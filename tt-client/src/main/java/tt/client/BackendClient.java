@@ -9,6 +9,7 @@ import tt.api.Json;
 import tt.api.PoolStatus;
 import tt.api.RunRequest;
 import tt.api.RunResult;
+import tt.api.TokenInfo;
 
 import java.io.IOException;
 import java.net.URI;
@@ -59,6 +60,19 @@ public final class BackendClient {
     public HostStatus addHost(String address, int port) throws IOException {
         return JSON.convertValue(rest.send("POST", "/api/v1/hosts", Map.of("address", address, "port", port)),
                 HostStatus.class);
+    }
+
+    /** Makes a user's token (admin only); the answer holds the secret, shown this once. */
+    public TokenInfo createToken(String name) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/tokens", Map.of("name", name)), TokenInfo.class);
+    }
+
+    public List<TokenInfo> tokens() throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/tokens", null), new TypeReference<>() { });
+    }
+
+    public void revokeToken(String idOrName) throws IOException {
+        rest.send("DELETE", "/api/v1/tokens/" + RestTransport.encode(idOrName), null);
     }
 
     public void deleteHost(String id) throws IOException {

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.HostInfo;
 import tt.server.ApiServer;
+import tt.server.Authenticator;
 import tt.host.api.HostResource;
 import tt.host.api.VmResource;
 import tt.host.cgroup.Cgroups;
@@ -67,7 +68,8 @@ final class HostDaemon implements AutoCloseable {
         HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
                 config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
                 List.copyOf(engines.keySet())), images);
-        ApiServer api = ApiServer.start(config.servAddr(), config.servPort(), config.token(), hostResource,
+        ApiServer api = ApiServer.start(config.servAddr(), config.servPort(),
+                config.token() == null ? null : Authenticator.single(config.token()), hostResource,
                 new VmResource(vms));
         LOG.info("tt-host {} serving http://{}:{}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId,
                 config.servAddr(), config.servPort(), config.token() == null ? "OPEN, no token"

@@ -21,17 +21,17 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Serves the given resources on {@code address:port}; without a token (an explicit
-     * {@code --open}) requests are not checked.
+     * Serves the given resources on {@code address:port}; without an authenticator (an
+     * explicit {@code --open}) requests are not checked.
      */
-    public static ApiServer start(String address, int port, String token, Object... resources) throws IOException {
+    public static ApiServer start(String address, int port, Authenticator authenticator, Object... resources) throws IOException {
         ObjectMapper mapper = Json.mapper();
         ResourceConfig config = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
                 .register(ErrorMapper.class);
-        if (token != null) {
-            config.register(new TokenFilter(token));
+        if (authenticator != null) {
+            config.register(new TokenFilter(authenticator));
         }
         for (Object r : resources) {
             config.register(r);

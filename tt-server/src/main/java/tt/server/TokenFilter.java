@@ -7,34 +7,67 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import tt.api.ApiError;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.security.Principal;
+import java.util.Optional;
 
-/** Refuses every request that does not carry {@code Authorization: Bearer <token>}. */
+/**
+ * Refuses every request that does not carry {@code Authorization: Bearer <token>} of a known
+ * caller; the caller is then the request's {@link SecurityContext} principal (role "admin").
+ */
 @Priority(Priorities.AUTHENTICATION)
 public final class TokenFilter implements ContainerRequestFilter {
 
-    private final byte[] token;
+    private final Authenticator authenticator;
 
-    public TokenFilter(String token) {
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+    public TokenFilter(Authenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        byte[] given = header != null && header.startsWith("Bearer ")
-                ? header.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(token, given)) {
+        Optional<Caller> caller = header != null && header.startsWith("Bearer ")
+                ? authenticator.authenticate(header.substring(7).strip()) : Optional.empty();
+        if (caller.isEmpty()) {
             request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(header == null
-                            ? "missing API token: send 'Authorization: Bearer <token>'"
-                            : "wrong API token: use the token the server was started with"))
+                            ? "missing API token: send 'Authorization: Bearer <token>' (tt config --token)"
+                            : "unknown or revoked API token: ask your TT admin for a token"))
                     .build());
+            return;
         }
+        Caller who = caller.get();
+        boolean secure = request.getSecurityContext().isSecure();
+        request.setSecurityContext(new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return who;
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return "admin".equals(role) && who.admin();
+            }
+
+            @Override
+            public boolean isSecure() {
+                return secure;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return "Bearer";
+            }
+        });
+    }
+
+    /** The caller of a request that passed this filter; the admin when the server runs open. */
+    public static Caller caller(SecurityContext context) {
+        return context != null && context.getUserPrincipal() instanceof Caller c ? c : Caller.ADMIN;
     }
 }

@@ -9,25 +9,30 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.backend.env.EnvService;
+import tt.server.Caller;
+import tt.server.TokenFilter;
 
 import java.net.URI;
 import java.util.List;
 
-/** ENVs: create, list, show (optionally waiting while VMs boot), run a command on all VMs, delete. */
+/**
+ * ENVs: create, list, show (optionally waiting while VMs boot), run a command on all VMs, delete.
+ * A user sees and touches only the ENVs made with their token; the admin sees all.
+ */
 @Path("/api/v1/envs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class EnvResource {
 
-    /** Every caller holds the admin token for now; ENVs record it as their owner. */
-    static final String ADMIN = "admin";
     private final EnvService envs;
 
     public EnvResource(EnvService envs) {
@@ -35,33 +40,38 @@ public final class EnvResource {
     }
 
     @GET
-    public List<EnvInfo> list() {
-        return envs.list(ADMIN, true);
+    public List<EnvInfo> list(@Context SecurityContext who) {
+        Caller c = TokenFilter.caller(who);
+        return envs.list(c.name(), c.admin());
     }
 
     @POST
-    public Response create(EnvCreateRequest request) {
-        EnvInfo env = envs.create(request, ADMIN);
+    public Response create(@Context SecurityContext who, EnvCreateRequest request) {
+        EnvInfo env = envs.create(request, TokenFilter.caller(who).name());
         return Response.created(URI.create("/api/v1/envs/" + env.name())).entity(env).build();
     }
 
     @GET
     @Path("{name}")
-    public EnvInfo show(@PathParam("name") String name, @QueryParam("waitSeconds") @DefaultValue("0") int waitSeconds)
-            throws InterruptedException {
-        return envs.get(name, ADMIN, true, Math.max(0, waitSeconds));
+    public EnvInfo show(@Context SecurityContext who, @PathParam("name") String name,
+                        @QueryParam("waitSeconds") @DefaultValue("0") int waitSeconds) throws InterruptedException {
+        Caller c = TokenFilter.caller(who);
+        return envs.get(name, c.name(), c.admin(), Math.max(0, waitSeconds));
     }
 
     @DELETE
     @Path("{name}")
-    public Response delete(@PathParam("name") String name) {
-        envs.delete(name, ADMIN, true);
+    public Response delete(@Context SecurityContext who, @PathParam("name") String name) {
+        Caller c = TokenFilter.caller(who);
+        envs.delete(name, c.name(), c.admin());
         return Response.noContent().build();
     }
 
     @POST
     @Path("{name}/run")
-    public List<RunResult> run(@PathParam("name") String name, RunRequest request) throws InterruptedException {
-        return envs.run(name, request, ADMIN, true);
+    public List<RunResult> run(@Context SecurityContext who, @PathParam("name") String name, RunRequest request)
+            throws InterruptedException {
+        Caller c = TokenFilter.caller(who);
+        return envs.run(name, request, c.name(), c.admin());
     }
 }

@@ -7,8 +7,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import tt.api.HostStatus;
 import tt.api.PoolStatus;
 import tt.backend.env.EnvService;
@@ -56,7 +58,8 @@ public final class PoolResource {
 
     @POST
     @Path("hosts")
-    public Response add(HostAddress host) {
+    public Response add(@Context SecurityContext who, HostAddress host) {
+        AdminOnly.check(who, "add hosts");
         if (host == null || host.address() == null || host.port() == null) {
             throw new IllegalArgumentException("send JSON {\"address\": \"127.0.0.1\", \"port\": 20000}");
         }
@@ -67,7 +70,8 @@ public final class PoolResource {
 
     @DELETE
     @Path("hosts/{id}")
-    public Response remove(@PathParam("id") String id) {
+    public Response remove(@Context SecurityContext who, @PathParam("id") String id) {
+        AdminOnly.check(who, "remove hosts");
         pool.remove(id, envs.hostHasVms(id));
         return Response.noContent().build();
     }

@@ -9,6 +9,7 @@ import tt.api.EnvState;
 import tt.api.EnvVm;
 import tt.api.HostStatus;
 import tt.api.RunResult;
+import tt.api.TokenInfo;
 import tt.api.VmState;
 import tt.client.ApiException;
 import tt.client.BackendClient;
@@ -158,6 +159,39 @@ class BackendIT {
         assertEquals(401, assertThrows(ApiException.class, anonymous::envs).status());
         assertEquals(401, assertThrows(ApiException.class, () -> anonymous.createEnv(env("X", 1, 256))).status());
         assertEquals(401, assertThrows(ApiException.class, () -> anonymous.deleteEnv("X")).status());
+    }
+
+    @Test
+    void usersSeeOnlyTheirOwnEnvsAndOnlyTheAdminManagesTokensAndHosts() throws Exception {
+        HostProcess a = host(2);
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendClient admin = backend.client();
+        awaitOnline(admin, 1);
+        TokenInfo aliceToken = admin.createToken("alice");
+        TokenInfo bobToken = admin.createToken("bob");
+        assertTrue(aliceToken.token().startsWith("tt_"));
+        assertEquals(List.of("alice", "bob"), admin.tokens().stream().map(TokenInfo::name).toList());
+        assertTrue(admin.tokens().stream().allMatch(t -> t.token() == null), "secrets are never listed again");
+        assertEquals(409, assertThrows(ApiException.class, () -> admin.createToken("alice")).status());
+
+        BackendClient alice = new BackendClient(URI.create(backend.baseUri()), aliceToken.token());
+        BackendClient bob = new BackendClient(URI.create(backend.baseUri()), bobToken.token());
+        alice.createEnv(env("MINE", 1, 256));
+        assertEquals("alice", alice.env("MINE", 0).owner());
+        assertEquals(List.of(), bob.envs());
+        assertEquals(404, assertThrows(ApiException.class, () -> bob.env("MINE", 0)).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> bob.deleteEnv("MINE")).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> bob.run("MINE", "true", 5)).status());
+        assertEquals(1, admin.envs().size(), "the admin sees every ENV");
+        assertEquals(403, assertThrows(ApiException.class, () -> bob.createToken("mallory")).status());
+        assertEquals(403, assertThrows(ApiException.class, () -> bob.addHost("127.0.0.1", 1)).status());
+        assertEquals(403, assertThrows(ApiException.class, () -> bob.deleteHost("127.0.0.1:" + a.port())).status());
+        assertEquals(1, bob.status().hosts().size(), "users may read the pool's status");
+
+        admin.revokeToken("alice");
+        assertEquals(401, assertThrows(ApiException.class, alice::envs).status());
+        admin.deleteEnv("MINE");
+        assertEquals(List.of(), a.client().vms());
     }
 
     @Test
