@@ -16,6 +16,7 @@ import tt.client.BackendClient;
 import tt.testkit.BackendProcess;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
+import tt.testkit.PostgresServer;
 import tt.testkit.Repo;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,7 +85,12 @@ class BackendIT {
     }
 
     private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts) throws Exception {
-        BackendProcess b = BackendProcess.start(dataDir, port, hosts, HOST_TOKEN, List.of());
+        return backend(dataDir, port, hosts, List.of());
+    }
+
+    private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts, List<String> extraArgs)
+            throws Exception {
+        BackendProcess b = BackendProcess.start(dataDir, port, hosts, HOST_TOKEN, extraArgs);
         running.add(b);
         return b;
     }
@@ -258,16 +265,31 @@ class BackendIT {
 
     @Test
     void envsSurviveABackendKilledAndRestarted() throws Exception {
+        killedBackendKeepsItsEnvs(List.of());
+    }
+
+    @Test
+    void thePostgresqlStoreWorksTheSameWay() throws Exception {
+        Optional<Path> bin = PostgresServer.installedBin();
+        assumeTrue(bin.isPresent(), "Debian's postgresql package is not installed: run images/setup-deps.sh");
+        try (PostgresServer pg = PostgresServer.start(bin.get(), work.resolve("pg-" + System.nanoTime()))) {
+            killedBackendKeepsItsEnvs(List.of("--db-url", pg.jdbcUrl(), "--db-user", pg.user()));
+            stopAll();
+            running.clear();
+        }
+    }
+
+    private void killedBackendKeepsItsEnvs(List<String> dbArgs) throws Exception {
         HostProcess a = host(2);
         Path db = work.resolve("db-" + System.nanoTime());
         int port = FreePort.get();
-        BackendProcess first = backend(db, port, List.of(a));
+        BackendProcess first = backend(db, port, List.of(a), dbArgs);
         awaitOnline(first.client(), 1);
         first.client().createEnv(env("KEEP", 1, 256));
         assertEquals(EnvState.READY, first.client().env("KEEP", 120).state());
         first.kill();
 
-        BackendClient again = backend(db, port, List.of(a)).client();
+        BackendClient again = backend(db, port, List.of(a), dbArgs).client();
         awaitOnline(again, 1);
         EnvInfo kept = again.env("KEEP", 0);
         assertEquals(EnvState.READY, kept.state());
