@@ -23,12 +23,14 @@ final class Backend implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
+    private final Database db;
     private final HostPool pool;
     private final EnvService envs;
     private final ScheduledExecutorService reaper;
     private final ApiServer api;
 
-    private Backend(HostPool pool, EnvService envs, ScheduledExecutorService reaper, ApiServer api) {
+    private Backend(Database db, HostPool pool, EnvService envs, ScheduledExecutorService reaper, ApiServer api) {
+        this.db = db;
         this.pool = pool;
         this.envs = envs;
         this.reaper = reaper;
@@ -73,7 +75,7 @@ final class Backend implements AutoCloseable {
         LOG.info("tt-backend serving http://{}:{}/api/v1 ({}), {} hosts, state in {}", config.listenAddress(),
                 config.listenPort(), config.token() == null ? "OPEN, no token" : "token required",
                 pool.status().size(), db.describe());
-        return new Backend(pool, envs, reaper, api);
+        return new Backend(db, pool, envs, reaper, api);
     }
 
     @Override
@@ -83,5 +85,6 @@ final class Backend implements AutoCloseable {
         reaper.shutdownNow();
         envs.close();
         pool.close();
+        db.close();
     }
 }

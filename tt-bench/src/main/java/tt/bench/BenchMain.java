@@ -1,6 +1,6 @@
 package tt.bench;
 
-/** {@code bin/tt-bench host}: runs a benchmark and prints its figures. */
+/** {@code bin/tt-bench host|backend}: runs a benchmark and prints its figures. */
 public final class BenchMain {
 
     private BenchMain() {
@@ -10,8 +10,10 @@ public final class BenchMain {
         String which = args.length == 0 ? "" : args[0];
         switch (which) {
             case "host" -> HostBenchmark.run();
+            case "backend" -> BackendBenchmark.run();
             default -> {
-                System.err.println("usage: tt-bench host    (boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS)");
+                System.err.println("usage: tt-bench host       boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS\n"
+                        + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency");
                 System.exit(2);
             }
         }

@@ -6,6 +6,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 import tt.api.Json;
 
 import java.io.IOException;
@@ -29,7 +30,8 @@ public final class ApiServer implements AutoCloseable {
         ResourceConfig config = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
-                .register(ErrorMapper.class);
+                .register(ErrorMapper.class)
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         if (authenticator != null) {
             config.register(new TokenFilter(authenticator));
         }

@@ -128,6 +128,10 @@ public final class Store {
         return query(VM_COLUMNS + " WHERE env_id = ? ORDER BY name", ps -> ps.setString(1, envId), Store::vm);
     }
 
+    public List<Vm> vmsOnHost(String hostId) {
+        return query(VM_COLUMNS + " WHERE host_id = ?", ps -> ps.setString(1, hostId), Store::vm);
+    }
+
     public List<Vm> allVms() {
         return query(VM_COLUMNS + " ORDER BY env_id, name", ps -> { }, Store::vm);
     }

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -71,8 +72,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
 
     /** What the backend's VMs hold on a host: used to rebuild its ledger. */
     public Capacity heldOn(String hostId) {
-        return store.allVms().stream().filter(v -> v.hostId().equals(hostId)).map(EnvService::capacity)
-                .reduce(Capacity.ZERO, Capacity::plus);
+        return store.vmsOnHost(hostId).stream().map(EnvService::capacity).reduce(Capacity.ZERO, Capacity::plus);
     }
 
     public EnvInfo create(EnvCreateRequest req, String owner) {
@@ -168,7 +168,10 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     }
 
     public List<EnvInfo> list(String owner, boolean admin) {
-        return store.envs().stream().filter(e -> admin || e.owner().equals(owner)).map(this::info).toList();
+        Map<String, List<Store.Vm>> vmsByEnv = store.allVms().stream()
+                .collect(Collectors.groupingBy(Store.Vm::envId));
+        return store.envs().stream().filter(e -> admin || e.owner().equals(owner))
+                .map(e -> info(e, vmsByEnv.getOrDefault(e.id(), List.of()))).toList();
     }
 
     /** The ENV; with {@code waitSeconds} > 0, answers once no VM is booting any more (or time is up). */
@@ -272,10 +275,11 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     @Override
     public void polled(String hostId, List<VmInfo> hostVms, boolean cameOnline) {
         Map<String, VmInfo> byId = hostVms.stream().collect(Collectors.toMap(VmInfo::id, v -> v, (a, b) -> a));
-        Set<String> known = store.allVms().stream().filter(v -> hostId.equals(v.hostId()) && v.hostVmId() != null)
-                .map(Store.Vm::hostVmId).collect(Collectors.toSet());
-        for (Store.Vm vm : store.allVms()) {
-            if (!hostId.equals(vm.hostId()) || vm.hostVmId() == null) {
+        List<Store.Vm> ours = store.vmsOnHost(hostId);
+        Set<String> known = ours.stream().map(Store.Vm::hostVmId).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        for (Store.Vm vm : ours) {
+            if (vm.hostVmId() == null) {
                 continue;
             }
             VmInfo now = byId.get(vm.hostVmId());
@@ -303,15 +307,15 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
 
     @Override
     public void wentOffline(String hostId, String why) {
-        for (Store.Vm vm : store.allVms()) {
-            if (hostId.equals(vm.hostId()) && vm.state() != VmState.FAILED) {
+        for (Store.Vm vm : store.vmsOnHost(hostId)) {
+            if (vm.state() != VmState.FAILED) {
                 store.vmState(vm.envId(), vm.name(), VmState.FAILED, "lost: host " + hostId + " is offline (" + why + ")");
             }
         }
     }
 
     public boolean hostHasVms(String hostId) {
-        return store.allVms().stream().anyMatch(v -> v.hostId().equals(hostId));
+        return !store.vmsOnHost(hostId).isEmpty();
     }
 
     private Store.Env find(String name, String owner, boolean admin) {
@@ -323,7 +327,10 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     }
 
     private EnvInfo info(Store.Env env) {
-        List<Store.Vm> vms = store.vms(env.id());
+        return info(env, store.vms(env.id()));
+    }
+
+    private static EnvInfo info(Store.Env env, List<Store.Vm> vms) {
         EnvState state = vms.stream().anyMatch(v -> v.state() == VmState.FAILED) ? EnvState.FAILED
                 : vms.stream().anyMatch(v -> v.state() == VmState.BOOTING) ? EnvState.CREATING : EnvState.READY;
         return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(),

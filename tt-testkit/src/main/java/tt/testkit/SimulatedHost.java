@@ -1,0 +1,138 @@
+package tt.testkit;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import tt.api.Capacity;
+import tt.api.ExecRequest;
+import tt.api.ExecResult;
+import tt.api.HostInfo;
+import tt.api.ImageInfo;
+import tt.api.VmCreateRequest;
+import tt.api.VmInfo;
+import tt.api.VmState;
+import tt.server.ApiServer;
+import tt.server.Authenticator;
+import tt.server.NotFoundException;
+import tt.server.ResourceLedger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A host that answers tt-host's API from memory, with VMs that are ready at once: for scale tests
+ * and benchmarks of the scheduler only, where hundreds of real VMs cannot run. Never a stand-in
+ * for tt-host anywhere else.
+ */
+public final class SimulatedHost implements AutoCloseable {
+
+    private final int port;
+    private final ApiServer server;
+    private final Api api;
+
+    private SimulatedHost(int port, ApiServer server, Api api) {
+        this.port = port;
+        this.server = server;
+        this.api = api;
+    }
+
+    public static SimulatedHost start(String token, Capacity total, String image) throws Exception {
+        int port = FreePort.get();
+        Api api = new Api("sim:" + port, port, total, image);
+        return new SimulatedHost(port, ApiServer.start("127.0.0.1", port, Authenticator.single(token), api), api);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int vmCount() {
+        return api.vms.size();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** The host API, in memory. */
+    @Path("/api/v1")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public static final class Api {
+        private final String id;
+        private final int port;
+        private final String image;
+        private final ResourceLedger ledger;
+        private final Map<String, VmInfo> vms = new ConcurrentHashMap<>();
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger nextPort = new AtomicInteger(40000);
+
+        Api(String id, int port, Capacity total, String image) {
+            this.id = id;
+            this.port = port;
+            this.image = image;
+            this.ledger = new ResourceLedger(total);
+        }
+
+        @GET
+        @Path("host")
+        public HostInfo host() {
+            return new HostInfo(id, "sim", "127.0.0.1", port, "sim", ledger.total(), ledger.used(), vms.size(),
+                    List.of("qemu"));
+        }
+
+        @GET
+        @Path("images")
+        public List<ImageInfo> images() {
+            return List.of(new ImageInfo(image, "qemu", "sim-1.0", "x86_64", 100 * 1024, 64));
+        }
+
+        @GET
+        @Path("vms")
+        public List<VmInfo> list() {
+            return List.copyOf(vms.values());
+        }
+
+        @POST
+        @Path("vms")
+        public Response create(VmCreateRequest r) {
+            ledger.reserve(new Capacity(r.cpu(), r.memMib() * 1024L, r.diskMib() * 1024L));
+            String vmId = "sim-" + next.incrementAndGet();
+            VmInfo vm = new VmInfo(vmId, r.name(), r.image(), VmState.READY, r.cpu(), r.memMib(), r.diskMib(),
+                    "127.0.0.1", Map.of(22, nextPort.incrementAndGet()), "sim", Instant.now(), Instant.now(), null,
+                    r.tags());
+            vms.put(vmId, vm);
+            return Response.status(201).entity(vm).build();
+        }
+
+        @DELETE
+        @Path("vms/{id}")
+        public Response delete(@PathParam("id") String vmId) {
+            VmInfo vm = vms.remove(vmId);
+            if (vm == null) {
+                throw new NotFoundException("no VM " + vmId);
+            }
+            ledger.release(new Capacity(vm.cpu(), vm.memMib() * 1024L, vm.diskMib() * 1024L));
+            return Response.noContent().build();
+        }
+
+        @POST
+        @Path("vms/{id}/exec")
+        public ExecResult exec(@PathParam("id") String vmId, ExecRequest r) {
+            if (!vms.containsKey(vmId)) {
+                throw new NotFoundException("no VM " + vmId);
+            }
+            return new ExecResult(0, vms.get(vmId).name() + "\n", "", 1, false);
+        }
+    }
+}
