@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,6 +64,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         return t;
     });
     private final SecureRandom random = new SecureRandom();
+    /** When each host VM was made, so that a poll asked for before that does not call it lost. */
+    private final Map<String, Instant> madeAt = new ConcurrentHashMap<>();
 
     public EnvService(Store store, HostPool pool, Limits limits) {
         this.store = store;
@@ -146,6 +149,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             calls.add(workers.submit(() -> {
                 VmInfo made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
                         vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id())));
+                madeAt.put(made.id(), Instant.now());
                 store.vmCreated(env.id(), vm.name(), made.id(), made.address(), made.ports());
                 return null;
             }));
@@ -255,6 +259,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
 
     private void destroy(Store.Env env) {
         for (Store.Vm vm : store.vms(env.id())) {
+            if (vm.hostVmId() != null) {
+                madeAt.remove(vm.hostVmId());
+            }
             if (vm.hostVmId() != null && pool.isOnline(vm.hostId())) {
                 try {
                     pool.client(vm.hostId()).deleteVm(vm.hostVmId());
@@ -273,7 +280,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     }
 
     @Override
-    public void polled(String hostId, List<VmInfo> hostVms, boolean cameOnline) {
+    public void polled(String hostId, List<VmInfo> hostVms, Instant askedAt, boolean cameOnline) {
         Map<String, VmInfo> byId = hostVms.stream().collect(Collectors.toMap(VmInfo::id, v -> v, (a, b) -> a));
         List<Store.Vm> ours = store.vmsOnHost(hostId);
         Set<String> known = ours.stream().map(Store.Vm::hostVmId).filter(Objects::nonNull)
@@ -283,8 +290,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 continue;
             }
             VmInfo now = byId.get(vm.hostVmId());
+            Instant made = madeAt.get(vm.hostVmId());
             if (now == null) {
-                if (vm.state() != VmState.FAILED) {
+                if (vm.state() != VmState.FAILED && (made == null || made.isBefore(askedAt))) {
                     store.vmState(vm.envId(), vm.name(), VmState.FAILED, "lost: host " + hostId + " no longer has it");
                 }
             } else if (now.state() != vm.state() && vm.state() != VmState.FAILED) {

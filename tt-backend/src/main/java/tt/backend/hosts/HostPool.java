@@ -15,6 +15,7 @@ import tt.server.NotFoundException;
 import tt.server.ResourceLedger;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,9 +37,12 @@ public final class HostPool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
 
-    /** Told of every poll's VM list; {@code cameOnline} on the first answer after silence. */
+    /**
+     * Told of every poll's VM list, asked for at {@code askedAt}; {@code cameOnline} on the first
+     * answer after silence.
+     */
     public interface Listener {
-        void polled(String hostId, List<VmInfo> vms, boolean cameOnline);
+        void polled(String hostId, List<VmInfo> vms, Instant askedAt, boolean cameOnline);
 
         void wentOffline(String hostId, String why);
     }
@@ -128,6 +132,7 @@ public final class HostPool implements AutoCloseable {
         try {
             HostInfo info = m.client.host();
             List<ImageInfo> images = m.client.images();
+            Instant askedAt = Instant.now();
             List<VmInfo> vms = m.client.vms();
             boolean cameOnline = !m.online;
             m.info = info;
@@ -143,7 +148,7 @@ public final class HostPool implements AutoCloseable {
                 LOG.info("host {} online: {} images, {} VMs", m.row.id(), images.size(), vms.size());
             }
             if (listener != null) {
-                listener.polled(m.row.id(), vms, cameOnline);
+                listener.polled(m.row.id(), vms, askedAt, cameOnline);
             }
         } catch (Exception e) {
             boolean wasOnline = m.online;
