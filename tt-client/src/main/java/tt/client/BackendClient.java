@@ -12,9 +12,11 @@ import tt.api.RunResult;
 import tt.api.TokenInfo;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** A client of tt-backend's REST API: ENVs and the pool. */
 public final class BackendClient {
@@ -51,6 +53,22 @@ public final class BackendClient {
     public List<RunResult> run(String name, String cmd, int timeoutSeconds) throws IOException {
         return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/run",
                 new RunRequest(cmd, timeoutSeconds)), new TypeReference<>() { });
+    }
+
+    /** Runs a command on every VM, handing each VM's result over as soon as the server streams it. */
+    public void runStreamed(String name, String cmd, int timeoutSeconds, Consumer<RunResult> each) throws IOException {
+        try {
+            rest.stream("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/run", new RunRequest(cmd, timeoutSeconds),
+                    line -> {
+                        try {
+                            each.accept(JSON.readValue(line, RunResult.class));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     public List<HostStatus> hosts() throws IOException {

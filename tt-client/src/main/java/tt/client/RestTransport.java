@@ -12,6 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** JSON over HTTP/1.1 with a bearer token; error answers become {@link ApiException}s. */
 final class RestTransport {
@@ -63,6 +66,39 @@ final class RestTransport {
             throw new ApiException(resp.statusCode(), message);
         }
         return bytes.length == 0 ? null : JSON.readTree(bytes);
+    }
+
+    /** Sends a request and hands each line of a streamed answer (NDJSON) to {@code line} as it arrives. */
+    void stream(String method, String path, Object body, Consumer<String> line) throws IOException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofHours(2))
+                .header("Accept", "application/x-ndjson").header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<Stream<String>> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (IOException e) {
+            throw new IOException("cannot reach " + base + ": " + e.getMessage()
+                    + " (is the server running? check the address)", e);
+        }
+        try (Stream<String> lines = resp.body()) {
+            if (resp.statusCode() >= 400) {
+                String text = lines.collect(Collectors.joining("\n"));
+                String message;
+                try {
+                    message = JSON.readTree(text).path("error").asText(text);
+                } catch (IOException notJson) {
+                    message = text;
+                }
+                throw new ApiException(resp.statusCode(), message);
+            }
+            lines.filter(l -> !l.isBlank()).forEach(line);
+        }
     }
 
     static String encode(String segment) {

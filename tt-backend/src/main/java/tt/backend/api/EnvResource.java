@@ -1,5 +1,6 @@
 package tt.backend.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -13,15 +14,21 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
+import tt.api.Json;
 import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.backend.env.EnvService;
 import tt.server.Caller;
 import tt.server.TokenFilter;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -33,6 +40,8 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public final class EnvResource {
 
+    static final String NDJSON = "application/x-ndjson";
+    private static final ObjectMapper JSON = Json.mapper();
     private final EnvService envs;
 
     public EnvResource(EnvService envs) {
@@ -67,11 +76,43 @@ public final class EnvResource {
         return Response.noContent().build();
     }
 
+    /** All results at once as a JSON list. */
     @POST
     @Path("{name}/run")
     public List<RunResult> run(@Context SecurityContext who, @PathParam("name") String name, RunRequest request)
             throws InterruptedException {
         Caller c = TokenFilter.caller(who);
-        return envs.run(name, request, c.name(), c.admin());
+        List<RunResult> results = new ArrayList<>();
+        envs.run(name, request, c.name(), c.admin(), results::add);
+        results.sort(Comparator.comparing(RunResult::vm));
+        return results;
+    }
+
+    /**
+     * Streamed: one JSON line per VM as soon as it finishes ({@code Accept: application/x-ndjson}),
+     * so a run over many VMs shows progress and never builds one huge answer.
+     */
+    @POST
+    @Path("{name}/run")
+    @Produces(NDJSON)
+    public Response runStreamed(@Context SecurityContext who, @PathParam("name") String name, RunRequest request) {
+        Caller c = TokenFilter.caller(who);
+        envs.checkVisible(name, c.name(), c.admin());
+        StreamingOutput stream = out -> {
+            try {
+                envs.run(name, request, c.name(), c.admin(), r -> {
+                    try {
+                        out.write(JSON.writeValueAsBytes(r));
+                        out.write('\n');
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        return Response.ok(stream, NDJSON).build();
     }
 }

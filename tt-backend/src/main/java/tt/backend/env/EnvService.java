@@ -32,8 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -196,8 +199,12 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         LOG.info("env {} ({}): deleted", env.name(), env.id());
     }
 
-    /** Runs the command on every VM in parallel, through each host's exec path (SSH into the guest). */
-    public List<RunResult> run(String name, RunRequest req, String owner, boolean admin) throws InterruptedException {
+    /**
+     * Runs the command on every VM in parallel, through each host's exec path (SSH into the guest),
+     * handing each VM's result to {@code sink} as soon as it is there.
+     */
+    public void run(String name, RunRequest req, String owner, boolean admin, Consumer<RunResult> sink)
+            throws InterruptedException {
         Store.Env env = find(name, owner, admin);
         if (req == null) {
             throw new IllegalArgumentException("request body is missing: send JSON {\"cmd\": \"...\"}");
@@ -206,21 +213,22 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         int timeout = (int) Validation.range("timeoutSeconds", req.timeoutSeconds() == null ? 60 : req.timeoutSeconds(),
                 1, 3600, "s");
         List<Store.Vm> vms = store.vms(env.id());
-        List<Future<RunResult>> runs = new ArrayList<>();
+        CompletionService<RunResult> runs = new ExecutorCompletionService<>(workers);
         for (Store.Vm vm : vms) {
-            runs.add(workers.submit(() -> runOn(vm, cmd, timeout)));
+            runs.submit(() -> runOn(vm, cmd, timeout));
         }
-        List<RunResult> results = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
+        int failed = 0;
+        for (int i = 0; i < vms.size(); i++) {
             try {
-                results.add(runs.get(i).get());
+                RunResult r = runs.take().get();
+                failed += r.exitCode() == 0 ? 0 : 1;
+                sink.accept(r);
             } catch (ExecutionException e) {
-                results.add(new RunResult(vms.get(i).name(), -1, "", "", 0, e.getCause().getMessage()));
+                failed++;
+                sink.accept(new RunResult("?", -1, "", "", 0, e.getCause().getMessage()));
             }
         }
-        LOG.info("env {} ({}): ran a command on {} VMs, {} failed", env.name(), env.id(), results.size(),
-                results.stream().filter(r -> r.exitCode() != 0).count());
-        return results;
+        LOG.info("env {} ({}): ran a command on {} VMs, {} failed", env.name(), env.id(), vms.size(), failed);
     }
 
     private RunResult runOn(Store.Vm vm, String cmd, int timeout) {
@@ -324,6 +332,11 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
 
     public boolean hostHasVms(String hostId) {
         return !store.vmsOnHost(hostId).isEmpty();
+    }
+
+    /** Throws the usual not-found answer unless the caller may see the ENV. */
+    public void checkVisible(String name, String owner, boolean admin) {
+        find(name, owner, admin);
     }
 
     private Store.Env find(String name, String owner, boolean admin) {

@@ -10,6 +10,8 @@ import tt.api.EnvVm;
 import tt.api.HostStatus;
 import tt.api.RunResult;
 import tt.api.TokenInfo;
+import tt.api.VmCreateRequest;
+import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.client.ApiException;
 import tt.client.BackendClient;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -129,6 +132,10 @@ class BackendIT {
             assertEquals(0, r.exitCode(), r.toString());
             assertEquals(r.vm() + "\nx86_64\n", r.stdout());
         }
+        List<RunResult> streamed = new ArrayList<>();
+        client.runStreamed("TEST", "echo streamed", 30, streamed::add);
+        assertEquals(2, streamed.size());
+        assertTrue(streamed.stream().allMatch(r -> r.exitCode() == 0 && r.stdout().equals("streamed\n")));
         assertEquals(1, a.client().vms().size());
         assertEquals(1, b.client().vms().size());
 
@@ -288,9 +295,13 @@ class BackendIT {
         first.client().createEnv(env("KEEP", 1, 256));
         assertEquals(EnvState.READY, first.client().env("KEEP", 120).state());
         first.kill();
+        VmInfo leftover = a.client().createVm(new VmCreateRequest("leftover", TinyImage.X86_64, 1, 256, null, null, null,
+                Map.of("ttEnv", "env-gone")));
 
         BackendClient again = backend(db, port, List.of(a), dbArgs).client();
         awaitOnline(again, 1);
+        Wait.until("the VM of no ENV deleted by the restarted backend", Duration.ofSeconds(30),
+                () -> a.client().vms().stream().noneMatch(v -> v.id().equals(leftover.id())));
         EnvInfo kept = again.env("KEEP", 0);
         assertEquals(EnvState.READY, kept.state());
         assertEquals(0, again.run("KEEP", "true", 30).get(0).exitCode());
