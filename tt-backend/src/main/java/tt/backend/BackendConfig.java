@@ -1,5 +1,6 @@
 package tt.backend;
 
+import tt.server.ServerMain;
 import tt.server.Tokens;
 
 import java.io.IOException;
@@ -29,7 +30,8 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
         require(f.defaultLifetime > 0 && f.defaultLifetime <= f.maxLifetime,
                 "--default-lifetime must be positive and at most --max-lifetime");
         require(f.defaultMemMib >= 64, "--default-mem must be at least 64 MiB");
-        Path dataDir = (f.dataDir != null ? f.dataDir : defaultDataDir()).toAbsolutePath().normalize();
+        Path dataDir = (f.dataDir != null ? f.dataDir : ServerMain.defaultStateDir("backend"))
+                .toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, dataDir.resolve("token"));
         String hostToken = f.hostTokenFile != null ? Files.readString(f.hostTokenFile, StandardCharsets.UTF_8).strip()
@@ -47,13 +49,6 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
             throw new IllegalArgumentException(flag + " needs ADDRESS:PORT, e.g. 127.0.0.1:20002, not '" + value + "'");
         }
         return new String[] {value.substring(0, colon), value.substring(colon + 1)};
-    }
-
-    private static Path defaultDataDir() {
-        String xdg = System.getenv("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("tt").resolve("backend");
     }
 
     private static void require(boolean ok, String message) {

@@ -1,17 +1,15 @@
 package tt.backend;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tt.server.ServerMain;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** The {@code tt-backend} command: flags as in the seed's {@code ttproxy}. */
-@Command(name = "tt-backend", mixinStandardHelpOptions = true, versionProvider = BackendMain.Version.class,
+@Command(name = "tt-backend", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         sortOptions = false,
         description = "Schedules ENVs over all tt-host daemons of a pool and serves the public REST API.",
         footer = {"", "Example (the seed's proxy):",
@@ -69,33 +67,13 @@ public final class BackendMain implements Callable<Integer> {
     boolean open;
 
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
-        CommandLine cli = new CommandLine(new BackendMain());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("tt-backend: " + e.getMessage());
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        ServerMain.run(new BackendMain(), "tt-backend", args);
     }
 
     @Override
     public Integer call() throws Exception {
         Backend backend = Backend.start(BackendConfig.from(this));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            backend.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        ServerMain.serveUntilStopped(backend);
         return 0;
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = BackendMain.class.getPackage().getImplementationVersion();
-            return new String[] {"tt-backend " + (v == null ? "dev" : v)};
-        }
     }
 }

@@ -57,13 +57,7 @@ final class RestTransport {
         }
         byte[] bytes = resp.body();
         if (resp.statusCode() >= 400) {
-            String message;
-            try {
-                message = JSON.readTree(bytes).path("error").asText(new String(bytes, StandardCharsets.UTF_8));
-            } catch (IOException notJson) {
-                message = new String(bytes, StandardCharsets.UTF_8);
-            }
-            throw new ApiException(resp.statusCode(), message);
+            throw error(resp.statusCode(), new String(bytes, StandardCharsets.UTF_8));
         }
         return bytes.length == 0 ? null : JSON.readTree(bytes);
     }
@@ -88,16 +82,18 @@ final class RestTransport {
         }
         try (Stream<String> lines = resp.body()) {
             if (resp.statusCode() >= 400) {
-                String text = lines.collect(Collectors.joining("\n"));
-                String message;
-                try {
-                    message = JSON.readTree(text).path("error").asText(text);
-                } catch (IOException notJson) {
-                    message = text;
-                }
-                throw new ApiException(resp.statusCode(), message);
+                throw error(resp.statusCode(), lines.collect(Collectors.joining("\n")));
             }
             lines.filter(l -> !l.isBlank()).forEach(line);
+        }
+    }
+
+    /** The server's {@code {"error": ...}} message, or the body as it is when it is not that. */
+    private static ApiException error(int status, String body) {
+        try {
+            return new ApiException(status, JSON.readTree(body).path("error").asText(body));
+        } catch (IOException notJson) {
+            return new ApiException(status, body);
         }
     }
 

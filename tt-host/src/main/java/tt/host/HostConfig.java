@@ -1,6 +1,7 @@
 package tt.host;
 
 import tt.api.Capacity;
+import tt.server.ServerMain;
 import tt.server.Tokens;
 
 import java.io.IOException;
@@ -25,7 +26,8 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         String[] range = f.portRange.split("-", -1);
         require(range.length == 2 && range[0].matches("\\d{1,5}") && range[1].matches("\\d{1,5}"),
                 "--port-range must look like 30000-39999");
-        Path stateDir = (f.stateDir != null ? f.stateDir : defaultStateDir(f.servPort)).toAbsolutePath().normalize();
+        Path stateDir = (f.stateDir != null ? f.stateDir : ServerMain.defaultStateDir("host-" + f.servPort))
+                .toAbsolutePath().normalize();
         Files.createDirectories(stateDir);
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
                 f.servPort, stateDir, f.open ? null : Tokens.resolve(f.token, f.tokenFile, stateDir.resolve("token")), f.accel, Integer.parseInt(range[0]),
@@ -38,13 +40,6 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
 
     String cgroupName() {
         return "tt-host-" + servPort;
-    }
-
-    private static Path defaultStateDir(int port) {
-        String xdg = System.getenv("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("tt").resolve("host-" + port);
     }
 
     private static void require(boolean ok, String message) {

@@ -1,16 +1,14 @@
 package tt.host;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tt.server.ServerMain;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** The {@code tt-host} command: flags as in the seed's {@code ttserver}. */
-@Command(name = "tt-host", mixinStandardHelpOptions = true, versionProvider = HostMain.Version.class,
+@Command(name = "tt-host", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         sortOptions = false,
         description = "Runs VMs on this machine from a live image folder and serves the host REST API.",
         footer = {"", "Example (the seed's slave server):",
@@ -75,14 +73,7 @@ public final class HostMain implements Callable<Integer> {
     boolean sweepOnly;
 
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
-        CommandLine cli = new CommandLine(new HostMain());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("tt-host: " + e.getMessage());
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        ServerMain.run(new HostMain(), "tt-host", args);
     }
 
     @Override
@@ -93,20 +84,7 @@ public final class HostMain implements Callable<Integer> {
             return 0;
         }
         HostDaemon daemon = HostDaemon.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        ServerMain.serveUntilStopped(daemon);
         return 0;
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = HostMain.class.getPackage().getImplementationVersion();
-            return new String[] {"tt-host " + (v == null ? "dev" : v)};
-        }
     }
 }

@@ -20,6 +20,7 @@ import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.PostgresServer;
 import tt.testkit.Repo;
+import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;
 
@@ -56,10 +57,7 @@ class BackendIT {
 
     @BeforeAll
     static void buildImage() throws IOException {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
-                "qemu-system-x86_64 is not installed: run images/setup-deps.sh (bin/test-all does)");
-        assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip()),
-                "tt-host needs root (cgroups, PID namespaces); these tests run as root in CI");
+        Requirements.qemuAndRoot();
         Path x86 = TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         work = Files.createDirectories(Path.of("target/it-backend").toAbsolutePath());
         images = work.resolve("images");

@@ -11,6 +11,7 @@ import tt.client.ApiException;
 import tt.client.HostClient;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
+import tt.testkit.Requirements;
 import tt.testkit.SshKeys;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;
@@ -40,10 +41,7 @@ class HostDaemonIT {
 
     @BeforeAll
     static void buildImage() throws IOException {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
-                "qemu-system-x86_64 is not installed: run images/setup-deps.sh (bin/test-all does)");
-        assumeTrue("0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip()),
-                "tt-host needs root (cgroups, PID namespaces); these tests run as root in CI");
+        Requirements.qemuAndRoot();
         images = Repo.imagePath();
         TinyImage.ensure(images, TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         work = Files.createDirectories(Path.of("target/it-host").toAbsolutePath());
