@@ -57,7 +57,7 @@ public final class EnvResource {
     @POST
     public Response create(@Context SecurityContext who, EnvCreateRequest request) {
         EnvInfo env = envs.create(request, TokenFilter.caller(who).name());
-        return Response.created(URI.create("/api/v1/envs/" + env.name())).entity(env).build();
+        return Response.accepted(env).location(URI.create("/api/v1/envs/" + env.name())).build();
     }
 
     @GET

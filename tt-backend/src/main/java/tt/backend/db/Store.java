@@ -136,14 +136,18 @@ public final class Store {
         return query(VM_COLUMNS + " ORDER BY env_id, name", ps -> { }, Store::vm);
     }
 
-    public void vmCreated(String envId, String name, String hostVmId, String address, Map<Integer, Integer> ports) {
-        update("UPDATE vms SET host_vm_id = ?, address = ?, ports = ? WHERE env_id = ? AND name = ?", ps -> {
-            ps.setString(1, hostVmId);
-            ps.setString(2, address);
-            ps.setString(3, encodePorts(ports));
-            ps.setString(4, envId);
-            ps.setString(5, name);
-        });
+    /** Records the host's VM; false if the VM's row is gone (its ENV was deleted meanwhile). */
+    public boolean vmCreated(String envId, String name, String hostVmId, VmState state, String address,
+                             Map<Integer, Integer> ports) {
+        return update("UPDATE vms SET host_vm_id = ?, state = ?, address = ?, ports = ? WHERE env_id = ? AND name = ?",
+                ps -> {
+                    ps.setString(1, hostVmId);
+                    ps.setString(2, state.name());
+                    ps.setString(3, address);
+                    ps.setString(4, encodePorts(ports));
+                    ps.setString(5, envId);
+                    ps.setString(6, name);
+                }) > 0;
     }
 
     public void vmState(String envId, String name, VmState state, String error) {
@@ -209,10 +213,10 @@ public final class Store {
         }
     }
 
-    private void update(String sql, Binder binder) {
+    private int update(String sql, Binder binder) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             binder.bind(ps);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException(e);
         }

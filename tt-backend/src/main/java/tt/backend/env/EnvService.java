@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -118,7 +117,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             for (int r = 1; r <= replicas; r++) {
                 int diskMib = Math.max(pool.imageDiskMib(image), req.diskMib() == null ? 0 : req.diskMib());
                 vms.add(new Store.Vm(envId, vmName(name, image, replicas > 1 ? r : 0), image, null, null, cpu, memMib,
-                        diskMib, VmState.BOOTING, null, Map.of(), null));
+                        diskMib, VmState.SCHEDULED, null, Map.of(), null));
             }
         }
         Instant now = Instant.now();
@@ -127,7 +126,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         LOG.info("env {} ({}): {} VMs placed on {}", name, envId, placed.size(),
                 placed.stream().map(Store.Vm::hostId).distinct().sorted().toList());
         createOnHosts(env, placed, keys, ports);
-        return info(env);
+        return info(env, placed);
     }
 
     /** Places every VM and reserves it on its host, atomically; records the ENV; or changes nothing. */
@@ -146,31 +145,31 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Asks each VM's host to make it, in the background; a VM its host refuses is marked failed
+     * with the host's reason (and the ENV with it). A VM made after its ENV was deleted is
+     * deleted again at once.
+     */
     private void createOnHosts(Store.Env env, List<Store.Vm> vms, List<String> keys, List<Integer> ports) {
-        List<Future<?>> calls = new ArrayList<>();
         for (Store.Vm vm : vms) {
-            calls.add(workers.submit(() -> {
-                VmInfo made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
-                        vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id())));
+            workers.submit(() -> {
+                VmInfo made;
+                try {
+                    made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
+                            vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id())));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("env {} ({}): host {} did not make VM {}: {}", env.name(), env.id(), vm.hostId(),
+                            vm.name(), e.getMessage());
+                    store.vmState(env.id(), vm.name(), VmState.FAILED, "host " + vm.hostId() + " did not make it: "
+                            + e.getMessage());
+                    return;
+                }
                 madeAt.put(made.id(), Instant.now());
-                store.vmCreated(env.id(), vm.name(), made.id(), made.address(), made.ports());
-                return null;
-            }));
-        }
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < calls.size(); i++) {
-            try {
-                calls.get(i).get(5, TimeUnit.MINUTES);
-            } catch (Exception e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                failures.add(vms.get(i).name() + " on " + vms.get(i).hostId() + ": " + cause.getMessage());
-            }
-        }
-        if (!failures.isEmpty()) {
-            LOG.warn("env {} ({}): creating VMs failed, removing it: {}", env.name(), env.id(), failures);
-            destroy(env);
-            throw new ConflictException("ENV " + env.name() + " could not be created, nothing was kept: "
-                    + String.join("; ", failures));
+                if (!store.vmCreated(env.id(), vm.name(), made.id(), made.state(), made.address(), made.ports())) {
+                    LOG.info("env {}: deleted while VM {} was being made; deleting it", env.id(), vm.name());
+                    deleteQuietly(vm.hostId(), made.id());
+                }
+            });
         }
     }
 
@@ -181,7 +180,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 .map(e -> info(e, vmsByEnv.getOrDefault(e.id(), List.of()))).toList();
     }
 
-    /** The ENV; with {@code waitSeconds} > 0, answers once no VM is booting any more (or time is up). */
+    /** The ENV; with {@code waitSeconds} > 0, answers once it is no longer CREATING (or time is up). */
     public EnvInfo get(String name, String owner, boolean admin, int waitSeconds) throws InterruptedException {
         Store.Env env = find(name, owner, admin);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, 600));
@@ -271,20 +270,25 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 madeAt.remove(vm.hostVmId());
             }
             if (vm.hostVmId() != null && pool.isOnline(vm.hostId())) {
-                try {
-                    pool.client(vm.hostId()).deleteVm(vm.hostVmId());
-                } catch (ApiException e) {
-                    if (e.status() != 404) {
-                        LOG.warn("env {}: deleting VM {} on {}: {}", env.id(), vm.name(), vm.hostId(), e.getMessage());
-                    }
-                } catch (IOException e) {
-                    LOG.warn("env {}: deleting VM {} on {}: {} (the host will remove it when it is back)", env.id(),
-                            vm.name(), vm.hostId(), e.getMessage());
-                }
+                deleteQuietly(vm.hostId(), vm.hostVmId());
             }
             pool.release(vm.hostId(), capacity(vm));
         }
         store.deleteEnv(env.id());
+    }
+
+    /** Deletes a VM on its host; a host that cannot be reached removes it when it is back. */
+    private void deleteQuietly(String hostId, String hostVmId) {
+        try {
+            pool.client(hostId).deleteVm(hostVmId);
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                LOG.warn("deleting VM {} on {}: {}", hostVmId, hostId, e.getMessage());
+            }
+        } catch (IOException e) {
+            LOG.warn("deleting VM {} on {}: {} (the host will remove it when it is back)", hostVmId, hostId,
+                    e.getMessage());
+        }
     }
 
     @Override
@@ -353,7 +357,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
 
     private static EnvInfo info(Store.Env env, List<Store.Vm> vms) {
         EnvState state = vms.stream().anyMatch(v -> v.state() == VmState.FAILED) ? EnvState.FAILED
-                : vms.stream().anyMatch(v -> v.state() == VmState.BOOTING) ? EnvState.CREATING : EnvState.READY;
+                : vms.stream().anyMatch(v -> v.state() == VmState.SCHEDULED || v.state() == VmState.BOOTING)
+                ? EnvState.CREATING : EnvState.READY;
         return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(),
                 vms.stream().map(Store.Vm::view).toList());
     }

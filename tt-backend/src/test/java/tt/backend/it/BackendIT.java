@@ -116,6 +116,8 @@ class BackendIT {
         EnvInfo created = client.createEnv(new EnvCreateRequest("TEST", List.of("TinyLinux", "tinylinux1"), null, 1, 256,
                 null, null, null, 30, 2));
         assertEquals(2, created.vms().size());
+        assertTrue(created.vms().stream().allMatch(v -> v.state() == VmState.SCHEDULED), created.toString());
+        assertEquals(EnvState.CREATING, created.state());
         EnvInfo ready = client.env("TEST", 120);
         assertEquals(EnvState.READY, ready.state(), ready.toString());
         Set<String> hosts = ready.vms().stream().map(EnvVm::host).collect(Collectors.toSet());
@@ -163,6 +165,21 @@ class BackendIT {
         ApiException noMatch = assertThrows(ApiException.class, () -> client.createEnv(
                 new EnvCreateRequest("W", List.of("windows"), null, null, null, null, null, null, null, null)));
         assertTrue(noMatch.getMessage().contains("matches no image"), noMatch.getMessage());
+        for (HostProcess h : List.of(a, b)) {
+            h.client().createVm(new VmCreateRequest("CLASH-tinylinux-1-0-x86_64", TinyImage.X86_64, 1, 256, null,
+                    null, null, null));
+        }
+        client.createEnv(env("CLASH", 1, 256));
+        EnvInfo clash = client.env("CLASH", 60);
+        assertEquals(EnvState.FAILED, clash.state());
+        assertTrue(clash.vms().get(0).error().contains("did not make it: a VM named 'CLASH-tinylinux-1-0-x86_64'"
+                + " exists on this host"), clash.vms().get(0).error());
+        client.deleteEnv("CLASH");
+        for (HostProcess h : List.of(a, b)) {
+            assertEquals(1, h.client().vms().size(), "only the VM made directly is left");
+            h.client().deleteVm(h.client().vms().get(0).id());
+        }
+
         ApiException small = assertThrows(ApiException.class, () -> client.createEnv(env("SMALL", 1, 128)));
         assertEquals(400, small.status());
         assertTrue(small.getMessage().contains("needs at least 256 MiB"), small.getMessage());
@@ -219,7 +236,7 @@ class BackendIT {
             outcomes.add(pool.submit(() -> {
                 try {
                     client.createEnv(env(name, 1, 256));
-                    return 201;
+                    return 202;
                 } catch (ApiException e) {
                     return e.status();
                 }
@@ -229,7 +246,7 @@ class BackendIT {
         int refused = 0;
         for (Future<Integer> f : outcomes) {
             int status = f.get();
-            if (status == 201) {
+            if (status == 202) {
                 ok++;
             } else if (status == 409) {
                 refused++;
@@ -271,6 +288,28 @@ class BackendIT {
     @Test
     void envsSurviveABackendKilledAndRestarted() throws Exception {
         killedBackendKeepsItsEnvs(List.of());
+    }
+
+    @Test
+    void aBackendKilledWhileCreatingLeavesNoHalfBuiltEnv() throws Exception {
+        HostProcess a = host(4);
+        Path db = work.resolve("db-" + System.nanoTime());
+        int port = FreePort.get();
+        BackendProcess first = backend(db, port, List.of(a));
+        awaitOnline(first.client(), 1);
+        first.client().createEnv(env("CUT", 3, 256));
+        first.kill();
+
+        BackendClient again = backend(db, port, List.of(a)).client();
+        awaitOnline(again, 1);
+        List<EnvInfo> left = again.envs();
+        Wait.until("the host runs exactly the VMs of the ENVs the backend kept", Duration.ofSeconds(30),
+                () -> a.client().vms().size() == left.stream().mapToInt(e -> e.vms().size()).sum());
+        for (EnvInfo e : left) {
+            assertEquals(EnvState.READY, again.env(e.name(), 120).state(), "a kept ENV was fully made");
+            again.deleteEnv(e.name());
+        }
+        assertEquals(List.of(), a.client().vms());
     }
 
     @Test
