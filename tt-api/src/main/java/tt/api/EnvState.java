@@ -1,6 +1,9 @@
 package tt.api;
 
-/** CREATING while any VM boots, READY when all are, FAILED if any failed or was lost. */
+/**
+ * CREATING while any VM is scheduled or booting, READY when all are, STOPPED when all are paused,
+ * FAILED if any failed or was lost.
+ */
 public enum EnvState {
-    CREATING, READY, FAILED
+    CREATING, READY, STOPPED, FAILED
 }

@@ -46,6 +46,16 @@ public final class BackendClient {
                 + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : ""), null), EnvInfo.class);
     }
 
+    public EnvInfo stopEnv(String name) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/stop", null),
+                EnvInfo.class);
+    }
+
+    public EnvInfo startEnv(String name) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/start", null),
+                EnvInfo.class);
+    }
+
     public void deleteEnv(String name) throws IOException {
         rest.send("DELETE", "/api/v1/envs/" + RestTransport.encode(name), null);
     }

@@ -32,7 +32,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * ENVs: create, list, show (optionally waiting while VMs boot), run a command on all VMs, delete.
+ * ENVs: create, list, show (optionally waiting while VMs boot), stop, start, run a command on all
+ * VMs, delete.
  * A user sees and touches only the ENVs made with their token; the admin sees all.
  */
 @Path("/api/v1/envs")
@@ -74,6 +75,20 @@ public final class EnvResource {
         Caller c = TokenFilter.caller(who);
         envs.delete(name, c.name(), c.admin());
         return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{name}/stop")
+    public EnvInfo stop(@Context SecurityContext who, @PathParam("name") String name) {
+        Caller c = TokenFilter.caller(who);
+        return envs.pauseOrResume(name, true, c.name(), c.admin());
+    }
+
+    @POST
+    @Path("{name}/start")
+    public EnvInfo start(@Context SecurityContext who, @PathParam("name") String name) {
+        Caller c = TokenFilter.caller(who);
+        return envs.pauseOrResume(name, false, c.name(), c.admin());
     }
 
     /** All results at once as a JSON list. */

@@ -244,6 +244,34 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Pauses ({@code stop}) or resumes ({@code start}) every VM of the ENV on its host; VMs already
+     * in the wanted state, or failed, are left as they are.
+     */
+    public EnvInfo pauseOrResume(String name, boolean stop, String owner, boolean admin) {
+        Store.Env env = find(name, owner, admin);
+        VmState from = stop ? VmState.READY : VmState.STOPPED;
+        List<String> problems = new ArrayList<>();
+        for (Store.Vm vm : store.vms(env.id())) {
+            if (vm.state() != from || vm.hostVmId() == null) {
+                continue;
+            }
+            try {
+                VmInfo now = stop ? pool.client(vm.hostId()).stopVm(vm.hostVmId())
+                        : pool.client(vm.hostId()).startVm(vm.hostVmId());
+                store.vmState(env.id(), vm.name(), now.state(), null);
+            } catch (IOException e) {
+                problems.add(vm.name() + ": " + e.getMessage());
+            }
+        }
+        LOG.info("env {} ({}): {}", env.name(), env.id(), stop ? "stopped" : "started");
+        if (!problems.isEmpty()) {
+            throw new ConflictException("not every VM could be " + (stop ? "stopped" : "started") + ": "
+                    + String.join("; ", problems));
+        }
+        return info(env);
+    }
+
     /** Deletes the ENVs whose lifetime is over. */
     public void expire() {
         for (Store.Env env : store.expiredEnvs(Instant.now())) {
@@ -358,7 +386,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private static EnvInfo info(Store.Env env, List<Store.Vm> vms) {
         EnvState state = vms.stream().anyMatch(v -> v.state() == VmState.FAILED) ? EnvState.FAILED
                 : vms.stream().anyMatch(v -> v.state() == VmState.SCHEDULED || v.state() == VmState.BOOTING)
-                ? EnvState.CREATING : EnvState.READY;
+                ? EnvState.CREATING
+                : !vms.isEmpty() && vms.stream().allMatch(v -> v.state() == VmState.STOPPED) ? EnvState.STOPPED
+                : EnvState.READY;
         return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(),
                 vms.stream().map(Store.Vm::view).toList());
     }

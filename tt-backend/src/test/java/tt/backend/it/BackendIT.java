@@ -132,6 +132,10 @@ class BackendIT {
             assertEquals(0, r.exitCode(), r.toString());
             assertEquals(r.vm() + "\nx86_64\n", r.stdout());
         }
+        assertEquals(EnvState.STOPPED, client.stopEnv("TEST").state());
+        assertTrue(client.run("TEST", "true", 5).stream().allMatch(r -> r.exitCode() == -1 && r.error().contains("STOPPED")));
+        assertEquals(EnvState.READY, client.startEnv("TEST").state());
+
         List<RunResult> streamed = new ArrayList<>();
         client.runStreamed("TEST", "echo streamed", 30, streamed::add);
         assertEquals(2, streamed.size());

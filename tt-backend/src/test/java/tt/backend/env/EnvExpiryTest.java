@@ -1,0 +1,39 @@
+package tt.backend.env;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tt.api.Capacity;
+import tt.api.VmState;
+import tt.backend.db.Database;
+import tt.backend.db.Store;
+import tt.backend.hosts.HostPool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Expiry against a real (embedded) database; the ENVs' hosts are unknown here, so only rows change. */
+class EnvExpiryTest {
+
+    @Test
+    void expiredEnvsAndTheirVmsAreDeletedOthersStay(@TempDir Path dir) {
+        try (Database db = Database.open(dir, null, null, null)) {
+            Store store = new Store(db);
+            HostPool pool = new HostPool(store, "token", host -> Capacity.ZERO);
+            EnvService envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 256));
+            Instant now = Instant.now();
+            store.insertEnv(new Store.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),
+                    now.minus(Duration.ofMinutes(1))), List.of(new Store.Vm("env-old", "OLD-vm", "qemu:a-1:1.x86_64",
+                    "gone:1", null, 1, 256, 100, VmState.SCHEDULED, null, Map.of(), null)));
+            store.insertEnv(new Store.Env("env-new", "NEW", "alice", now, now.plus(Duration.ofHours(1))), List.of());
+            envs.expire();
+            assertEquals(List.of("NEW"), store.envs().stream().map(Store.Env::name).toList());
+            assertEquals(List.of(), store.allVms());
+            envs.close();
+        }
+    }
+}
