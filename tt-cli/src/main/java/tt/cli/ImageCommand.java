@@ -1,8 +1,12 @@
 package tt.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +19,37 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code tt image recipes} and {@code tt image build}: guest images made from Debian packages. */
-@Command(name = "image", description = "Guest images: list recipes, build one into an image folder.",
-        subcommands = {ImageCommand.Recipes.class, ImageCommand.Build.class})
+@Command(name = "image", mixinStandardHelpOptions = true,
+        description = "Images: list the pool's, list recipes, build one into an image folder.",
+        subcommands = {ImageCommand.ListImages.class, ImageCommand.Recipes.class, ImageCommand.Build.class})
 final class ImageCommand {
+
+    @ParentCommand
+    TtMain root;
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the images of the pool's online hosts.",
+            footer = {"", "Example:", "  tt image list"})
+    static final class ListImages implements Callable<Integer> {
+        @ParentCommand
+        ImageCommand image;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> names = image.root.backend().status().images();
+            if (output.json()) {
+                Output.printJson(spec.commandLine().getOut(), names);
+            } else {
+                names.forEach(spec.commandLine().getOut()::println);
+            }
+            return 0;
+        }
+    }
 
     /** The repository's images/ folder: $TT_HOME/images (bin/tt sets TT_HOME). */
     static Path imagesDir() {
@@ -43,7 +75,7 @@ final class ImageCommand {
         return out;
     }
 
-    @Command(name = "recipes", description = "List the image recipes this checkout can build.")
+    @Command(name = "recipes", mixinStandardHelpOptions = true, description = "List the image recipes this checkout can build.")
     static final class Recipes implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
@@ -52,7 +84,7 @@ final class ImageCommand {
         }
     }
 
-    @Command(name = "build", description = "Build an image from a recipe into an image folder.",
+    @Command(name = "build", mixinStandardHelpOptions = true, description = "Build an image from a recipe into an image folder.",
             footer = {"", "Example:", "  tt image build tinylinux-x86_64 --image-path /srv/tt/images"})
     static final class Build implements Callable<Integer> {
         @Parameters(paramLabel = "RECIPE", description = "A recipe from 'tt image recipes'.")

@@ -2,24 +2,82 @@ package tt.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import tt.client.ApiException;
+import tt.client.BackendClient;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.file.Path;
+import java.util.Map;
 
 /** The {@code tt} command. */
 @Command(name = "tt", mixinStandardHelpOptions = true, versionProvider = TtMain.Version.class,
-        description = "TT client: VMs on demand from a TT pool.",
-        subcommands = {ImageCommand.class, CommandLine.HelpCommand.class})
+        description = "TT client: ENVs of real VMs from a TT pool (a tt-backend, or a single tt-host).",
+        subcommands = {ConfigCommand.class, StatusCommand.class, EnvCommand.class, HostCommand.class,
+                ImageCommand.class, TokenCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  tt config --serv-addr 127.0.0.1 --serv-port 20002 --token $(cat ~/.local/state/tt/backend/token)",
+                "  tt status --server",
+                "  tt env add TEST --os-prefix=cent,ubuntu2004",
+                "  tt env run TEST --use-ssh --cmd 'ls /'",
+                "",
+                "Exit codes: 0 done; 1 the server refused or a VM failed; 2 bad usage; 3 server not reachable."})
 public final class TtMain {
+
+    @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "ADDR:PORT",
+            description = "Server to talk to (default: tt config, or $TT_SERVER).")
+    String server;
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            description = "API token (default: tt config, or $TT_TOKEN).")
+    String token;
+
+    @Option(names = "--config-file", scope = ScopeType.INHERIT, hidden = true, paramLabel = "FILE")
+    Path configFile;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    boolean debug;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new TtMain());
+        TtMain root = new TtMain();
+        CommandLine cli = new CommandLine(root);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (root.debug) {
+                e.printStackTrace(cmd.getErr());
+            }
             cmd.getErr().println("tt: " + e.getMessage());
-            return 1;
+            if (e instanceof ApiException) {
+                return 1;
+            }
+            if (e instanceof IllegalArgumentException) {
+                return 2;
+            }
+            return e instanceof ConnectException || (e instanceof IOException && e.getMessage() != null
+                    && e.getMessage().startsWith("cannot reach")) ? 3 : 1;
         });
         return cli;
+    }
+
+    /** The settings in force: file, then environment, then flags. */
+    ClientConfig config() throws IOException {
+        Map<String, String> env = System.getenv();
+        ClientConfig c = ClientConfig.load(configFile != null ? configFile : ClientConfig.defaultFile(env), env);
+        if (server != null) {
+            String[] hp = ClientConfig.splitServer(server);
+            c = c.with(hp[0], Integer.parseInt(hp[1]), null);
+        }
+        return token != null ? c.with(null, null, token) : c;
+    }
+
+    BackendClient backend() throws IOException {
+        ClientConfig c = config();
+        return new BackendClient(c.baseUri(), c.token());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

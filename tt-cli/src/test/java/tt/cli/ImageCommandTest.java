@@ -43,6 +43,6 @@ class ImageCommandTest {
         String message = err.toString();
         assertTrue(message.contains("unknown recipe 'no-such': choose one of [tinylinux-aarch64, tinylinux-x86_64]"),
                 message);
-        assertEquals(1, code);
+        assertEquals(2, code, "a bad argument is a usage error");
     }
 }

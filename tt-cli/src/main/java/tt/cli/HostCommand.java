@@ -1,0 +1,94 @@
+package tt.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import tt.api.HostStatus;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code tt host add|list|del}: the pool's hosts (changes need the admin token). */
+@Command(name = "host", mixinStandardHelpOptions = true, description = "Add, list and remove the pool's hosts.",
+        subcommands = {HostCommand.Add.class, HostCommand.ListHosts.class, HostCommand.Del.class})
+final class HostCommand {
+
+    @ParentCommand
+    TtMain root;
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a tt-host to the pool (admin).",
+            footer = {"", "Example:", "  tt host add 127.0.0.1:20001"})
+    static final class Add implements Callable<Integer> {
+        @ParentCommand
+        HostCommand host;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ADDR:PORT")
+        String address;
+
+        @Override
+        public Integer call() throws IOException {
+            String[] hp = ClientConfig.splitServer(address);
+            HostStatus h = host.root.backend().addHost(hp[0], Integer.parseInt(hp[1]));
+            spec.commandLine().getOut().println("host " + h.id() + " added (" + (h.online() ? "online" : "OFFLINE: "
+                    + h.error()) + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pool's hosts.")
+    static final class ListHosts implements Callable<Integer> {
+        @ParentCommand
+        HostCommand host;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() throws IOException {
+            List<HostStatus> hosts = host.root.backend().hosts();
+            PrintWriter out = spec.commandLine().getOut();
+            if (output.json()) {
+                Output.printJson(out, hosts);
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("HOST", "STATE", "VMS", "ERROR"));
+            hosts.forEach(h -> rows.add(List.of(h.id(), h.online() ? "online" : "OFFLINE", Integer.toString(h.vmCount()),
+                    h.error() == null ? "-" : h.error())));
+            Output.table(out, rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "del", aliases = "delete", mixinStandardHelpOptions = true,
+            description = "Remove a host with no VMs from the pool (admin).", footer = {"", "Example:", "  tt host del 127.0.0.1:20001"})
+    static final class Del implements Callable<Integer> {
+        @ParentCommand
+        HostCommand host;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ADDR:PORT")
+        String id;
+
+        @Override
+        public Integer call() throws IOException {
+            host.root.backend().deleteHost(id);
+            spec.commandLine().getOut().println("host " + id + " removed");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package tt.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import tt.api.TokenInfo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code tt token create|list|revoke}: users' API tokens (admin). */
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Make, list and revoke users' API tokens (admin).",
+        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
+final class TokenCommand {
+
+    @ParentCommand
+    TtMain root;
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Make a token for a user; it is shown once.",
+            footer = {"", "Example:", "  tt token create alice"})
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        TokenCommand token;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            TokenInfo t = token.root.backend().createToken(name);
+            spec.commandLine().getOut().printf("token for %s (shown once, keep it): %s%n", t.name(), t.token());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users' tokens (never their secrets).")
+    static final class ListTokens implements Callable<Integer> {
+        @ParentCommand
+        TokenCommand token;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() throws IOException {
+            List<TokenInfo> tokens = token.root.backend().tokens();
+            PrintWriter out = spec.commandLine().getOut();
+            if (output.json()) {
+                Output.printJson(out, tokens);
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("ID", "NAME", "CREATED"));
+            tokens.forEach(t -> rows.add(List.of(t.id(), t.name(), t.createdAt().toString())));
+            Output.table(out, rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token by id or name.",
+            footer = {"", "Example:", "  tt token revoke alice"})
+    static final class Revoke implements Callable<Integer> {
+        @ParentCommand
+        TokenCommand token;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID-OR-NAME")
+        String id;
+
+        @Override
+        public Integer call() throws IOException {
+            token.root.backend().revokeToken(id);
+            spec.commandLine().getOut().println("token " + id + " revoked");
+            return 0;
+        }
+    }
+}
