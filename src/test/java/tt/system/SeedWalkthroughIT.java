@@ -114,12 +114,31 @@ class SeedWalkthroughIT {
                 r = tt.run("--endpoint", "127.0.0.1:1", "env", "list");
                 assertEquals(3, r.exitCode(), "an unreachable server has its own exit code: " + r.err());
             }
+
+            // the seed allows pointing the client at one slave server instead of the proxy
+            HostProcess solo = hosts.get(0);
+            TtCli direct = new TtCli(Files.createDirectories(work.resolve("config-solo-" + solo.port())));
+            TtCli.Result r = direct.run("config", "--serv-addr", "127.0.0.1", "--serv-port",
+                    Integer.toString(solo.port()), "--token", HOST_TOKEN);
+            assertEquals(0, r.exitCode(), r.err());
+            r = direct.run("status", "--server");
+            assertEquals(1, r.out().lines().filter(l -> l.contains(" online ")).count(), r.out());
+            r = direct.run("env", "add", "SOLO", "--os-prefix=mini");
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("ENV SOLO: READY, 1 VMs"), r.out());
+            r = direct.run("env", "run", "SOLO", "--use-ssh", "--cmd", "hostname");
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("SOLO-minilinux-2-0-x86_64\n"), r.out());
+            qemus.addAll(solo.qemus());
+            r = direct.run("env", "del", "SOLO");
+            assertEquals(0, r.exitCode(), r.err());
+            assertEquals(List.of(), solo.client().vms());
         } finally {
             for (HostProcess h : hosts) {
                 h.close();
             }
         }
-        assertTrue(qemus.size() == 2 && qemus.stream().noneMatch(ProcessHandle::isAlive), "no VM is left running");
+        assertTrue(qemus.size() == 3 && qemus.stream().noneMatch(ProcessHandle::isAlive), "no VM is left running");
         assertTrue(hosts.stream().noneMatch(HostProcess::isAlive), "no daemon is left running");
     }
 

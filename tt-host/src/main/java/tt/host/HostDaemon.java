@@ -3,8 +3,9 @@ package tt.host;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.HostInfo;
+import tt.backend.EnvStack;
+import tt.backend.env.EnvService;
 import tt.server.ApiServer;
-import tt.server.Authenticator;
 import tt.host.api.HostResource;
 import tt.host.api.VmResource;
 import tt.host.cgroup.Cgroups;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,13 +37,16 @@ final class HostDaemon implements AutoCloseable {
     private final ImageCatalog images;
     private final Cgroups cgroups;
     private final VmManager vms;
+    private final EnvStack envs;
     private final ApiServer api;
 
-    private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms, ApiServer api) {
+    private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms, EnvStack envs,
+                       ApiServer api) {
         this.config = config;
         this.images = images;
         this.cgroups = cgroups;
         this.vms = vms;
+        this.envs = envs;
         this.api = api;
     }
 
@@ -68,14 +73,20 @@ final class HostDaemon implements AutoCloseable {
         HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
                 config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
                 List.copyOf(engines.keySet())), images);
+        // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's
+        EnvStack envs = EnvStack.start(new EnvStack.Settings(config.stateDir().resolve("envs"), null, null, null,
+                config.token(), config.token(), List.of(config.servAddr() + ":" + config.servPort()),
+                new EnvService.Limits(120, 10080, config.defaultMemMib())));
+        List<Object> resources = new ArrayList<>(envs.resources(version()));
+        resources.add(hostResource);
+        resources.add(new VmResource(vms));
         ApiServer api = ApiServer.start(config.servAddr(), config.servPort(),
-                config.token() == null ? null : Authenticator.single(config.token()), hostResource,
-                new VmResource(vms));
+                config.token() == null ? null : envs.authenticator(), resources.toArray());
         LOG.info("tt-host {} serving http://{}:{}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId,
                 config.servAddr(), config.servPort(), config.token() == null ? "OPEN, no token"
                         : "token required", imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
         probeAccelerators(images, qemu);
-        return new HostDaemon(config, images, cgroups, vms, api);
+        return new HostDaemon(config, images, cgroups, vms, envs, api);
     }
 
     /** Decides KVM or TCG for each architecture now, so the log says it before the first VM. */
@@ -115,6 +126,7 @@ final class HostDaemon implements AutoCloseable {
     public void close() {
         LOG.info("tt-host stopping: deleting {} VMs", vms.list().size());
         api.close();
+        envs.close();
         vms.close();
         try {
             images.close();

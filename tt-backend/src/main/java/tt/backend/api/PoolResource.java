@@ -18,7 +18,7 @@ import tt.backend.hosts.HostPool;
 
 import java.util.List;
 
-/** The pool: status of every host, the union of images, and hosts added or removed at run time. */
+/** The pool: status of every host (with the union of images), and hosts added or removed at run time. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -42,12 +42,6 @@ public final class PoolResource {
     @Path("status")
     public PoolStatus status() {
         return new PoolStatus(version, pool.status(), pool.images());
-    }
-
-    @GET
-    @Path("images")
-    public List<String> images() {
-        return pool.images();
     }
 
     @GET

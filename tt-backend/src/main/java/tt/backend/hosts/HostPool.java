@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -175,6 +176,14 @@ public final class HostPool implements AutoCloseable {
         Set<String> all = new TreeSet<>();
         members.values().stream().filter(m -> m.online).forEach(m -> all.addAll(m.images.keySet()));
         return List.copyOf(all);
+    }
+
+    /** The online hosts' images, each once. */
+    public List<ImageInfo> imageInfos() {
+        Map<String, ImageInfo> all = new TreeMap<>();
+        members.values().stream().filter(m -> m.online)
+                .forEach(m -> m.images.values().forEach(i -> all.putIfAbsent(i.name(), i)));
+        return List.copyOf(all.values());
     }
 
     /** The least memory an image's VMs need, in MiB, as an online host reports it. */

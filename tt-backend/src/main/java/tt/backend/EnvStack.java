@@ -1,0 +1,108 @@
+package tt.backend;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tt.api.ImageInfo;
+import tt.backend.api.EnvResource;
+import tt.backend.api.PoolResource;
+import tt.backend.api.TokenResource;
+import tt.backend.auth.Tokens;
+import tt.backend.db.Database;
+import tt.backend.db.Store;
+import tt.backend.db.TokenStore;
+import tt.backend.env.EnvService;
+import tt.backend.hosts.HostPool;
+import tt.server.Authenticator;
+import tt.server.ConflictException;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client API of TT (ENVs, pool status, users' tokens) over a pool of hosts, with its state in
+ * a database. tt-backend serves it over all hosts; tt-host serves the very same over itself alone,
+ * so that the client talks to either.
+ */
+public final class EnvStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnvStack.class);
+
+    /** Where the state lives and what the pool is made of. */
+    public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminToken,
+                           String hostToken, List<String> servers, EnvService.Limits limits) {
+    }
+
+    private final Database db;
+    private final HostPool pool;
+    private final EnvService envs;
+    private final Tokens tokens;
+    private final ScheduledExecutorService reaper;
+
+    private EnvStack(Database db, HostPool pool, EnvService envs, Tokens tokens, ScheduledExecutorService reaper) {
+        this.db = db;
+        this.pool = pool;
+        this.envs = envs;
+        this.tokens = tokens;
+        this.reaper = reaper;
+    }
+
+    public static EnvStack start(Settings s) {
+        Database db = Database.open(s.dataDir(), s.dbUrl(), s.dbUser(), s.dbPassword());
+        Store store = new Store(db);
+        EnvService[] envRef = new EnvService[1];
+        HostPool pool = new HostPool(store, s.hostToken(), hostId -> envRef[0].heldOn(hostId));
+        EnvService envs = new EnvService(store, pool, s.limits());
+        envRef[0] = envs;
+        pool.start(envs, 1000);
+        for (String server : s.servers()) {
+            String[] hp = BackendConfig.splitHostPort("--server-set", server);
+            try {
+                pool.add(hp[0], Integer.parseInt(hp[1]));
+            } catch (ConflictException alreadyKnown) {
+                LOG.debug("host {} already in the pool", server);
+            }
+        }
+        envs.cleanUpInterruptedCreates();
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "env-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        reaper.scheduleWithFixedDelay(() -> {
+            try {
+                envs.expire();
+            } catch (RuntimeException e) {
+                LOG.error("expiring ENVs failed", e);
+            }
+        }, 5, 5, TimeUnit.SECONDS);
+        Tokens tokens = new Tokens(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db));
+        LOG.info("ENVs over {} hosts, state in {}", pool.status().size(), db.describe());
+        return new EnvStack(db, pool, envs, tokens, reaper);
+    }
+
+    /** Checks the admin's and users' tokens. */
+    public Authenticator authenticator() {
+        return tokens;
+    }
+
+    /** The REST resources of the client API. */
+    public List<Object> resources(String version) {
+        return List.of(new EnvResource(envs), new PoolResource(pool, envs, version), new TokenResource(tokens));
+    }
+
+    /** The images of the pool's online hosts, each once. */
+    public List<ImageInfo> images() {
+        return pool.imageInfos();
+    }
+
+    @Override
+    public void close() {
+        reaper.shutdownNow();
+        envs.close();
+        pool.close();
+        db.close();
+    }
+}
