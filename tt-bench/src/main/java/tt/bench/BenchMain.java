@@ -1,6 +1,6 @@
 package tt.bench;
 
-/** {@code bin/tt-bench host|backend}: runs a benchmark and prints its figures. */
+/** {@code bin/tt-bench host|backend|cli}: runs a benchmark and prints its figures. */
 public final class BenchMain {
 
     private BenchMain() {
@@ -11,9 +11,11 @@ public final class BenchMain {
         switch (which) {
             case "host" -> HostBenchmark.run();
             case "backend" -> BackendBenchmark.run();
+            case "cli" -> CliBenchmark.run();
             default -> {
                 System.err.println("usage: tt-bench host       boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS\n"
-                        + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency");
+                        + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency\n"
+                        + "       tt-bench cli        'tt env list' wall time next to a bare 'java -version'");
                 System.exit(2);
             }
         }

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code tt env ...}: ENVs, TT's unit of everything. */
 @Command(name = "env", mixinStandardHelpOptions = true, description = "Create, list, show, run on and delete ENVs.",
+        footer = {"", "Examples:", "  tt env add TEST --os-prefix=cent,ubuntu2004", "  tt env run TEST --use-ssh --cmd 'ls /'",
+                "  tt env del TEST"},
         subcommands = {EnvCommand.Add.class, EnvCommand.ListEnvs.class, EnvCommand.Show.class, EnvCommand.Run.class,
                 EnvCommand.Del.class, EnvCommand.Stop.class, EnvCommand.Start.class, EnvCommand.Ssh.class})
 final class EnvCommand {
@@ -304,7 +306,8 @@ final class EnvCommand {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Pause every VM of an ENV.")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Pause every VM of an ENV.",
+            footer = {"", "Example:", "  tt env stop TEST"})
     static final class Stop implements Callable<Integer> {
         @ParentCommand
         EnvCommand env;
@@ -322,7 +325,8 @@ final class EnvCommand {
         }
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Resume every VM of a stopped ENV.")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Resume every VM of a stopped ENV.",
+            footer = {"", "Example:", "  tt env start TEST"})
     static final class Start implements Callable<Integer> {
         @ParentCommand
         EnvCommand env;

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code tt host add|list|del}: the pool's hosts (changes need the admin token). */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "Add, list and remove the pool's hosts.",
+        footer = {"", "Examples:", "  tt host list", "  tt host add 127.0.0.1:20001"},
         subcommands = {HostCommand.Add.class, HostCommand.ListHosts.class, HostCommand.Del.class})
 final class HostCommand {
 
@@ -44,7 +45,8 @@ final class HostCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pool's hosts.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the pool's hosts.",
+            footer = {"", "Examples:", "  tt host list", "  tt host list -o json"})
     static final class ListHosts implements Callable<Integer> {
         @ParentCommand
         HostCommand host;

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 /** {@code tt image recipes} and {@code tt image build}: guest images made from Debian packages. */
 @Command(name = "image", mixinStandardHelpOptions = true,
         description = "Images: list the pool's, list recipes, build one into an image folder.",
+        footer = {"", "Examples:", "  tt image list", "  tt image recipes", "  tt image build tinylinux-x86_64 --image-path /srv/tt/images"},
         subcommands = {ImageCommand.ListImages.class, ImageCommand.Recipes.class, ImageCommand.Build.class})
 final class ImageCommand {
 
@@ -75,7 +76,8 @@ final class ImageCommand {
         return out;
     }
 
-    @Command(name = "recipes", mixinStandardHelpOptions = true, description = "List the image recipes this checkout can build.")
+    @Command(name = "recipes", mixinStandardHelpOptions = true, description = "List the image recipes this checkout can build.",
+            footer = {"", "Example:", "  tt image recipes"})
     static final class Recipes implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code tt token create|list|revoke}: users' API tokens (admin). */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Make, list and revoke users' API tokens (admin).",
+        footer = {"", "Examples:", "  tt token create alice", "  tt token list", "  tt token revoke alice"},
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 final class TokenCommand {
 
@@ -42,7 +43,8 @@ final class TokenCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users' tokens (never their secrets).")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users' tokens (never their secrets).",
+            footer = {"", "Example:", "  tt token list"})
     static final class ListTokens implements Callable<Integer> {
         @ParentCommand
         TokenCommand token;

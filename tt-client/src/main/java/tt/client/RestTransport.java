@@ -4,87 +4,99 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import tt.api.Json;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-/** JSON over HTTP/1.1 with a bearer token; error answers become {@link ApiException}s. */
+/**
+ * JSON over HTTP/1.1 with a bearer token; error answers become {@link ApiException}s. Built on
+ * HttpURLConnection, which starts in a fraction of the time java.net.http needs (the CLI's
+ * start-up is most of its run).
+ */
 final class RestTransport {
 
+    static {
+        // a POST that met a stale kept-alive connection must fail, not be sent twice (two ENVs)
+        System.setProperty("sun.net.http.retryPost", "false");
+    }
+
     private static final ObjectMapper JSON = Json.mapper();
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int READ_TIMEOUT_MS = 2 * 60 * 60 * 1000;
     private final URI base;
     private final String token;
-    private final HttpClient http;
 
     RestTransport(URI base, String token) {
         this.base = base;
         this.token = token;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** Sends a request with a JSON body (or none); returns the parsed answer, or null for 204. */
     JsonNode send(String method, String path, Object body) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofMinutes(5))
-                .header("Accept", "application/json");
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
+        HttpURLConnection c = open(method, path, body, "application/json");
+        try (InputStream in = c.getInputStream()) {
+            byte[] bytes = in.readAllBytes();
+            return bytes.length == 0 ? null : JSON.readTree(bytes);
+        } finally {
+            c.disconnect();
         }
-        if (body != null) {
-            req.header("Content-Type", "application/json");
-            req.method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        } else {
-            req.method(method, method.equals("POST")
-                    ? HttpRequest.BodyPublishers.ofString("") : HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<byte[]> resp;
-        try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (IOException e) {
-            throw new IOException("cannot reach " + base + ": " + e.getMessage()
-                    + " (is the server running? check the address)", e);
-        }
-        byte[] bytes = resp.body();
-        if (resp.statusCode() >= 400) {
-            throw error(resp.statusCode(), new String(bytes, StandardCharsets.UTF_8));
-        }
-        return bytes.length == 0 ? null : JSON.readTree(bytes);
     }
 
     /** Sends a request and hands each line of a streamed answer (NDJSON) to {@code line} as it arrives. */
     void stream(String method, String path, Object body, Consumer<String> line) throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofHours(2))
-                .header("Accept", "application/x-ndjson").header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        if (token != null) {
-            req.header("Authorization", "Bearer " + token);
+        HttpURLConnection c = open(method, path, body, "application/x-ndjson");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l = in.readLine(); l != null; l = in.readLine()) {
+                if (!l.isBlank()) {
+                    line.accept(l);
+                }
+            }
+        } finally {
+            c.disconnect();
         }
-        HttpResponse<Stream<String>> resp;
+    }
+
+    /** Opens the connection, sends the body, and turns an error status into an {@link ApiException}. */
+    private HttpURLConnection open(String method, String path, Object body, String accept) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+        c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        c.setReadTimeout(READ_TIMEOUT_MS);
+        c.setRequestMethod(method);
+        c.setRequestProperty("Accept", accept);
+        if (token != null) {
+            c.setRequestProperty("Authorization", "Bearer " + token);
+        }
         try {
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            if (body != null || "POST".equals(method)) {
+                byte[] bytes = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                c.setFixedLengthStreamingMode(bytes.length);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(bytes);
+                }
+            }
+            int status = c.getResponseCode();
+            if (status >= 400) {
+                InputStream err = c.getErrorStream();
+                String text = err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8);
+                c.disconnect();
+                throw error(status, text.isEmpty() ? "HTTP " + status : text);
+            }
+            return c;
+        } catch (ApiException e) {
+            throw e;
         } catch (IOException e) {
+            c.disconnect();
             throw new IOException("cannot reach " + base + ": " + e.getMessage()
                     + " (is the server running? check the address)", e);
-        }
-        try (Stream<String> lines = resp.body()) {
-            if (resp.statusCode() >= 400) {
-                throw error(resp.statusCode(), lines.collect(Collectors.joining("\n")));
-            }
-            lines.filter(l -> !l.isBlank()).forEach(line);
         }
     }
 
