@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 /** {@code tt completion}: a bash/zsh completion script for every command and option. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = "Print a bash (and zsh) completion script for tt.",
-        footer = {"", "Example:", "  source <(tt completion)"})
+        footer = {"", "Examples:", "  tt completion > /etc/bash_completion.d/tt", "  source <(tt completion)"})
 final class CompletionCommand implements Callable<Integer> {
 
     @Spec
