@@ -2,7 +2,7 @@
 # Installs, from Debian packages, every host tool TT's daemon, image builder and tests need.
 # Idempotent: installs only what is missing; 'apt-get update' only when something is.
 set -euo pipefail
-packages=(qemu-system-x86 qemu-system-arm qemu-utils busybox-static cpio e2fsprogs binutils curl postgresql)
+packages=(qemu-system-x86 qemu-system-arm qemu-utils busybox-static cpio e2fsprogs binutils curl postgresql openssh-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -61,6 +61,15 @@ class SeedWalkthroughIT {
                 assertEquals(2, r.out().lines().filter(l -> l.contains(" online ")).count(), r.out());
                 assertTrue(r.out().contains(ALIAS) && r.out().contains(TinyImage.X86_64), r.out());
 
+                r = tt.run("image", "list");
+                assertEquals(List.of(ALIAS, TinyImage.X86_64), r.out().lines().toList());
+                r = tt.run("host", "list");
+                assertEquals(2, r.out().lines().filter(l -> l.contains(" online ")).count(), r.out());
+                r = tt.run("token", "create", "alice");
+                assertTrue(r.out().startsWith("token for alice (shown once, keep it): tt_"), r.out());
+                assertTrue(tt.run("token", "list").out().contains("alice"));
+                assertEquals(0, tt.run("token", "revoke", "alice").exitCode());
+
                 r = tt.run("env", "add", "TEST", "--os-prefix=MINI,tinylinux");
                 assertEquals(0, r.exitCode(), r.out() + r.err());
                 assertTrue(r.out().contains("ENV TEST: READY, 2 VMs"), r.out());
@@ -123,9 +132,17 @@ class SeedWalkthroughIT {
             assertEquals(0, r.exitCode(), r.err());
             r = direct.run("status", "--server");
             assertEquals(1, r.out().lines().filter(l -> l.contains(" online ")).count(), r.out());
-            r = direct.run("env", "add", "SOLO", "--os-prefix=mini");
+            Path key = work.resolve("user-key-" + solo.port());
+            Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+                    .start();
+            assertEquals(0, keygen.waitFor());
+            r = direct.run("env", "add", "SOLO", "--os-prefix=mini", "--ssh-key", key + ".pub");
             assertEquals(0, r.exitCode(), r.out() + r.err());
             assertTrue(r.out().contains("ENV SOLO: READY, 1 VMs"), r.out());
+            r = direct.run("env", "ssh", "SOLO", "-i", key.toString(), "--cmd", "echo via-ssh; hostname");
+            assertEquals(0, r.exitCode(), r.out() + r.err());
+            assertTrue(r.out().contains("via-ssh\nSOLO-minilinux-2-0-x86_64"), "a real OpenSSH login with the user's key: "
+                    + r.out());
             r = direct.run("env", "run", "SOLO", "--use-ssh", "--cmd", "hostname");
             assertEquals(0, r.exitCode(), r.out() + r.err());
             assertTrue(r.out().contains("SOLO-minilinux-2-0-x86_64\n"), r.out());

@@ -346,7 +346,8 @@ final class EnvCommand {
 
     @Command(name = "ssh", mixinStandardHelpOptions = true,
             description = "Open an interactive SSH session (OpenSSH client) to a VM of an ENV.",
-            footer = {"", "Examples:", "  tt env ssh TEST", "  tt env ssh TEST TEST-centos-7-3-x86_64 -i ~/.ssh/id_ed25519"})
+            footer = {"", "Examples:", "  tt env ssh TEST", "  tt env ssh TEST TEST-centos-7-3-x86_64 -i ~/.ssh/id_ed25519",
+                    "  tt env ssh TEST --cmd 'uname -a'"})
     static final class Ssh implements Callable<Integer> {
         @ParentCommand
         EnvCommand env;
@@ -359,6 +360,9 @@ final class EnvCommand {
 
         @Option(names = "-i", paramLabel = "KEY", description = "Private key file for ssh.")
         Path identity;
+
+        @Option(names = "--cmd", paramLabel = "COMMAND", description = "Run this instead of an interactive shell.")
+        String command;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -376,6 +380,10 @@ final class EnvCommand {
                 cmd.addAll(List.of("-i", identity.toString()));
             }
             cmd.add("root@" + target.address());
+            if (command != null) {
+                cmd.add("--");
+                cmd.add(command);
+            }
             return new ProcessBuilder(cmd).inheritIO().start().waitFor();
         }
     }
