@@ -52,15 +52,18 @@ final class BackendBenchmark {
                 BackendClient client = backend.client();
                 Wait.until(HOSTS + " hosts online", Duration.ofSeconds(60),
                         () -> client.status().hosts().stream().filter(HostStatus::online).count() == HOSTS);
-                List<Double> create = new ArrayList<>();
+                List<Double> accepted = new ArrayList<>();
+                List<Double> ready = new ArrayList<>();
                 for (int round = 0; round < 3; round++) {
                     long t0 = System.nanoTime();
                     client.createEnv(new EnvCreateRequest("BIG", List.of("sim"), null, 1, 256, null, null, null, null, 1000));
-                    create.add((System.nanoTime() - t0) / 1e6);
+                    accepted.add((System.nanoTime() - t0) / 1e6);
+                    client.env("BIG", 120);
+                    ready.add((System.nanoTime() - t0) / 1e6);
                     client.deleteEnv("BIG");
                 }
-                System.out.printf("create request of a 1000-VM ENV (placement, database, 1000 host calls): %.0f ms%n%n",
-                        median(create));
+                System.out.printf("1000-VM ENV: create request answered (placed, recorded) in %.0f ms;"
+                        + " every VM made by its host and reported ready in %.0f ms%n%n", median(accepted), median(ready));
 
                 for (int i = 0; i < 20; i++) {
                     client.createEnv(new EnvCreateRequest("E" + i, List.of("sim"), null, 1, 256, null, null, null, null, 10));

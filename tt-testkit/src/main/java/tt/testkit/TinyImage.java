@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The guest images the tests boot, built through {@code bin/tt image build} when missing. */
+/** The guest images the tests boot, built by {@code images/build-image.sh} when missing. */
 public final class TinyImage {
 
     public static final String X86_64 = "qemu:tinylinux-1.0:6.1.x86_64";
@@ -25,8 +25,8 @@ public final class TinyImage {
         }
         Files.createDirectories(imagePath);
         Path log = imagePath.resolve(".build-" + recipe + ".log");
-        Process p = new ProcessBuilder(List.of(Repo.root().resolve("bin/tt").toString(), "image", "build", recipe,
-                "--image-path", imagePath.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(List.of("bash", Repo.root().resolve("images/build-image.sh").toString(), recipe,
+                imagePath.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
                 p.destroyForcibly();

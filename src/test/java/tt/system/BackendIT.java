@@ -1,4 +1,4 @@
-package tt.backend.it;
+package tt.system;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
