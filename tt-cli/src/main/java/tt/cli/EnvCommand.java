@@ -162,6 +162,18 @@ final class EnvCommand {
         }
     }
 
+    /** A subcommand about one ENV, named by the first parameter. */
+    abstract static class OnNamedEnv implements Callable<Integer> {
+        @ParentCommand
+        EnvCommand env;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The ENV's name.")
+        String name;
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List your ENVs (the admin sees all).",
             footer = {"", "Examples:", "  tt env list", "  tt env list -o json"})
     static final class ListEnvs implements Callable<Integer> {
@@ -195,15 +207,7 @@ final class EnvCommand {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show an ENV: each VM's image, state, host and ports.",
             footer = {"", "Examples:", "  tt env show TEST", "  tt env show TEST -o json"})
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        EnvCommand env;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
+    static final class Show extends OnNamedEnv {
 
         @Mixin
         Output output;
@@ -235,16 +239,7 @@ final class EnvCommand {
             description = "Run the same command on every VM of an ENV; each VM's output under its name.",
             footer = {"", "Examples:", "  tt env run TEST --use-ssh --cmd 'ls /'", "  tt env run TEST --cmd 'make test' --timeout 1800",
                     "", "Exits 1 if the command failed (or could not run) on any VM."})
-    static final class Run implements Callable<Integer> {
-        @ParentCommand
-        EnvCommand env;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Run extends OnNamedEnv {
         @Option(names = "--cmd", required = true, paramLabel = "COMMAND", description = "The shell command to run in each VM.")
         String cmd;
 
@@ -288,15 +283,7 @@ final class EnvCommand {
 
     @Command(name = "del", aliases = "delete", mixinStandardHelpOptions = true,
             description = "Delete an ENV: every VM and all its data.", footer = {"", "Example:", "  tt env del TEST"})
-    static final class Del implements Callable<Integer> {
-        @ParentCommand
-        EnvCommand env;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
+    static final class Del extends OnNamedEnv {
 
         @Override
         public Integer call() throws IOException {
@@ -308,15 +295,7 @@ final class EnvCommand {
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Pause every VM of an ENV.",
             footer = {"", "Example:", "  tt env stop TEST"})
-    static final class Stop implements Callable<Integer> {
-        @ParentCommand
-        EnvCommand env;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
+    static final class Stop extends OnNamedEnv {
 
         @Override
         public Integer call() throws IOException {
@@ -327,15 +306,7 @@ final class EnvCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Resume every VM of a stopped ENV.",
             footer = {"", "Example:", "  tt env start TEST"})
-    static final class Start implements Callable<Integer> {
-        @ParentCommand
-        EnvCommand env;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
+    static final class Start extends OnNamedEnv {
 
         @Override
         public Integer call() throws IOException {
@@ -348,13 +319,7 @@ final class EnvCommand {
             description = "Open an interactive SSH session (OpenSSH client) to a VM of an ENV.",
             footer = {"", "Examples:", "  tt env ssh TEST", "  tt env ssh TEST TEST-centos-7-3-x86_64 -i ~/.ssh/id_ed25519",
                     "  tt env ssh TEST --cmd 'uname -a'"})
-    static final class Ssh implements Callable<Integer> {
-        @ParentCommand
-        EnvCommand env;
-
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    static final class Ssh extends OnNamedEnv {
         @Parameters(index = "1", arity = "0..1", paramLabel = "VM", description = "The VM (default: the ENV's first).")
         String vm;
 
