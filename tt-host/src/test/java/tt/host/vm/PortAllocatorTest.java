@@ -22,7 +22,7 @@ class PortAllocatorTest {
         try (ServerSocket busy = new ServerSocket()) {
             busy.bind(new InetSocketAddress(LOOPBACK, 0));
             int taken = busy.getLocalPort();
-            PortAllocator ports = new PortAllocator(LOOPBACK, taken, Math.min(taken + 3, 65535));
+            PortAllocator ports = new PortAllocator(LOOPBACK, taken, Math.min(taken + 40, 65535));
             List<Integer> got = ports.allocate(2);
             assertFalse(got.contains(taken));
             assertEquals(2, got.stream().distinct().count());
