@@ -188,19 +188,9 @@ final class EnvCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<EnvInfo> envs = env.root.backend().envs();
-            PrintWriter out = spec.commandLine().getOut();
-            if (output.json()) {
-                Output.printJson(out, envs);
-                return 0;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("NAME", "STATE", "VMS", "OWNER", "EXPIRES"));
-            for (EnvInfo e : envs) {
-                rows.add(List.of(e.name(), e.state().name(), Integer.toString(e.vms().size()), e.owner(),
-                        e.expiresAt().toString()));
-            }
-            Output.table(out, rows);
+            output.list(spec.commandLine().getOut(), env.root.backend().envs(),
+                    List.of("NAME", "STATE", "VMS", "OWNER", "EXPIRES"), e -> List.of(e.name(), e.state().name(),
+                            Integer.toString(e.vms().size()), e.owner(), e.expiresAt().toString()));
             return 0;
         }
     }

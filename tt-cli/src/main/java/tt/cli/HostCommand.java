@@ -9,8 +9,6 @@ import picocli.CommandLine.Spec;
 import tt.api.HostStatus;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -59,17 +57,9 @@ final class HostCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<HostStatus> hosts = host.root.backend().hosts();
-            PrintWriter out = spec.commandLine().getOut();
-            if (output.json()) {
-                Output.printJson(out, hosts);
-                return 0;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("HOST", "STATE", "VMS", "ERROR"));
-            hosts.forEach(h -> rows.add(List.of(h.id(), h.online() ? "online" : "OFFLINE", Integer.toString(h.vmCount()),
-                    h.error() == null ? "-" : h.error())));
-            Output.table(out, rows);
+            output.list(spec.commandLine().getOut(), host.root.backend().hosts(), List.of("HOST", "STATE", "VMS", "ERROR"),
+                    h -> List.of(h.id(), h.online() ? "online" : "OFFLINE", Integer.toString(h.vmCount()),
+                            h.error() == null ? "-" : h.error()));
             return 0;
         }
     }

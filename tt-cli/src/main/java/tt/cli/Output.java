@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** {@code --output text|json} for read commands, and plain aligned tables. */
 final class Output {
@@ -24,6 +25,19 @@ final class Output {
             throw new IllegalArgumentException("--output must be text or json, not '" + format + "'");
         }
         return "json".equals(format);
+    }
+
+    /** Prints {@code items} as JSON, or as a table: the header, then one row per item. */
+    <T> void list(PrintWriter out, List<T> items, List<String> header, Function<T, List<String>> row)
+            throws IOException {
+        if (json()) {
+            printJson(out, items);
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(header);
+        items.forEach(i -> rows.add(row.apply(i)));
+        table(out, rows);
     }
 
     static void printJson(PrintWriter out, Object value) throws IOException {

@@ -9,8 +9,6 @@ import picocli.CommandLine.Spec;
 import tt.api.TokenInfo;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -57,16 +55,8 @@ final class TokenCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<TokenInfo> tokens = token.root.backend().tokens();
-            PrintWriter out = spec.commandLine().getOut();
-            if (output.json()) {
-                Output.printJson(out, tokens);
-                return 0;
-            }
-            List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("ID", "NAME", "CREATED"));
-            tokens.forEach(t -> rows.add(List.of(t.id(), t.name(), t.createdAt().toString())));
-            Output.table(out, rows);
+            output.list(spec.commandLine().getOut(), token.root.backend().tokens(), List.of("ID", "NAME", "CREATED"),
+                    t -> List.of(t.id(), t.name(), t.createdAt().toString()));
             return 0;
         }
     }
