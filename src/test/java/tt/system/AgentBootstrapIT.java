@@ -1,0 +1,97 @@
+package tt.system;
+
+import org.junit.jupiter.api.Test;
+import tt.api.VmCreateRequest;
+import tt.api.VmInfo;
+import tt.api.VmState;
+import tt.client.HostClient;
+import tt.jenkins.AgentBootstrap;
+import tt.jenkins.AgentKeys;
+import tt.testkit.FreePort;
+import tt.testkit.HostProcess;
+import tt.testkit.Repo;
+import tt.testkit.Requirements;
+import tt.testkit.TinyImage;
+import tt.testkit.Wait;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Jenkins agent bootstrap against a real VM of the tiny image (which has a JRE): a fresh key
+ * pair put in at create time, SSH retried until the guest answers, Java checked, a jar uploaded,
+ * started, and bytes exchanged over its stdin and stdout.
+ */
+class AgentBootstrapIT {
+
+    @Test
+    void uploadsStartsAndTalksToAJarInARealVm() throws Exception {
+        Requirements.qemuAndRoot();
+        Path work = Files.createDirectories(Path.of("target/agent-bootstrap").toAbsolutePath());
+        TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
+        AgentKeys keys = AgentKeys.generate("jenkins-agent");
+        try (HostProcess host = HostProcess.start(Repo.imagePath(), work, 1, 1024L * 1024, FreePort.get(),
+                "agent-test", List.of())) {
+            HostClient client = host.client();
+            VmInfo vm = client.createVm(new VmCreateRequest("agent1", TinyImage.X86_64, 1, 512, null,
+                    List.of(keys.publicKey()), null, null));
+            ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+            PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+            AgentBootstrap bootstrap = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(120));
+            AgentBootstrap.Target target = new AgentBootstrap.Target(vm.address(), vm.sshPort(), "root");
+
+            try (AgentBootstrap.RunningAgent agent = bootstrap.launch(target, echoJar(), "/root/agent", "-Xmx64m", log)) {
+                BufferedReader out = new BufferedReader(new InputStreamReader(agent.stdout(), StandardCharsets.UTF_8));
+                assertEquals("ready 17", out.readLine().replaceAll("^ready (17)\\S*.*$", "ready $1"));
+                agent.stdin().write("hello agent\n".getBytes(StandardCharsets.UTF_8));
+                agent.stdin().flush();
+                assertEquals("echo: hello agent", out.readLine());
+                agent.stdin().close();
+                Wait.until("the agent ends when its stdin closes", Duration.ofSeconds(20), () -> !agent.isRunning());
+            }
+            String text = logBytes.toString(StandardCharsets.UTF_8);
+            assertTrue(text.contains("tt: SSH to ") && text.contains("tt: uploaded agent.jar"), text);
+            assertTrue(text.contains("openjdk version \"17"), text);
+
+            assertThrows(IllegalArgumentException.class,
+                    () -> bootstrap.launch(target, echoJar(), "/root/agent; reboot", "", log));
+            assertThrows(IllegalArgumentException.class,
+                    () -> bootstrap.launch(target, echoJar(), "/root/agent", "-Xmx64m $(reboot)", log));
+            assertEquals(VmState.READY, client.vm(vm.id()).state(), "the refused launches did nothing to the VM");
+            client.deleteVm(vm.id());
+            assertFalse(client.vms().stream().anyMatch(v -> v.id().equals(vm.id())));
+        }
+    }
+
+    /** A jar with {@link EchoAgent} as its main class, made from this test's own class file. */
+    private static byte[] echoJar() throws Exception {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, EchoAgent.class.getName());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest);
+             InputStream cls = EchoAgent.class.getResourceAsStream("EchoAgent.class")) {
+            jar.putNextEntry(new JarEntry(EchoAgent.class.getName().replace('.', '/') + ".class"));
+            cls.transferTo(jar);
+            jar.closeEntry();
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,69 @@
+package tt.jenkins;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlannersTest {
+
+    @Test
+    void dynamicLabelsNameAnOsPrefix() {
+        assertEquals(Optional.of("ubuntu2004"), TtLabel.osPrefix("tt-ubuntu2004"));
+        assertEquals(Optional.of("centos"), TtLabel.osPrefix(" TT-CentOS "));
+        assertEquals(Optional.empty(), TtLabel.osPrefix("linux"));
+        assertEquals(Optional.empty(), TtLabel.osPrefix("tt-"));
+        assertEquals(Optional.empty(), TtLabel.osPrefix("tt-a;b"));
+        assertEquals(Optional.empty(), TtLabel.osPrefix(null));
+        assertEquals("tt-freebsd", TtLabel.forOs("FreeBSD"));
+        assertThrows(IllegalArgumentException.class, () -> TtLabel.forOs("a b"));
+    }
+
+    @Test
+    void provisioningCountsWhatIsComingAndRespectsCaps() {
+        assertEquals(3, ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(3, 1, 0, 0, 0, 0, 0)));
+        assertEquals(0, ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(3, 1, 3, 3, 0, 3, 0)),
+                "three builds on one label waiting for three agents on their way start nothing more");
+        assertEquals(1, ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(3, 2, 1, 1, 0, 1, 0)));
+        assertEquals(2, ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(5, 1, 0, 3, 5, 3, 10)),
+                "the template cap");
+        assertEquals(1, ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(5, 1, 0, 0, 5, 9, 10)),
+                "the cloud cap");
+        assertEquals(0, ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(5, 1, 0, 5, 5, 5, 10)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(1, 0, 0, 0, 0, 0, 0)));
+    }
+
+    @Test
+    void envNamesCarryTheInstanceAndFitTheLimit() {
+        assertEquals("j3f2a9c1d-", AgentNames.envPrefix("3F2A9C1D-77aa-bbcc"));
+        String name = AgentNames.envName("3f2a9c1d77", "tt-ubuntu2004", 17);
+        assertEquals("j3f2a9c1d-tt-ubuntu2004-17", name);
+        assertTrue(AgentNames.envName("abc", "x".repeat(100), 123456).length() <= 63);
+        assertThrows(IllegalArgumentException.class, () -> AgentNames.envPrefix("!!!"));
+    }
+
+    @Test
+    void sweepsOwnEnvsWithoutNodesAndNodesWithoutEnvs() {
+        OrphanPlanner.Sweep s = OrphanPlanner.plan("jabc-", List.of("jabc-tt-x-1", "jabc-tt-x-2", "jabc-tt-x-3",
+                "jother-tt-x-1", "MANUAL"), Map.of("agent-1", "jabc-tt-x-1", "agent-9", "jabc-tt-x-9"),
+                Set.of("jabc-tt-x-3"));
+        assertEquals(List.of("jabc-tt-x-2"), s.envsToDelete(), "only own, unused, not-starting ENVs");
+        assertEquals(List.of("agent-9"), s.nodesToRemove());
+    }
+
+    @Test
+    void agentKeysAreFreshAndInOpenSshFormat() {
+        AgentKeys a = AgentKeys.generate("jenkins-agent");
+        AgentKeys b = AgentKeys.generate("jenkins-agent");
+        assertTrue(a.publicKey().startsWith("ecdsa-sha2-nistp256 ") && a.publicKey().endsWith(" jenkins-agent"));
+        assertTrue(!a.publicKey().equals(b.publicKey()));
+        assertTrue(new String(a.privateKey()).contains("PRIVATE KEY"));
+    }
+}
