@@ -210,7 +210,7 @@ class BackendIT {
         BackendClient alice = new BackendClient(URI.create(backend.baseUri()), aliceToken.token());
         BackendClient bob = new BackendClient(URI.create(backend.baseUri()), bobToken.token());
         alice.createEnv(env("MINE", 1, 256));
-        assertEquals("alice", alice.env("MINE", 0).owner());
+        assertEquals("alice", alice.env("MINE", 120).owner());
         assertEquals(List.of(), bob.envs());
         assertEquals(404, assertThrows(ApiException.class, () -> bob.env("MINE", 0)).status());
         assertEquals(404, assertThrows(ApiException.class, () -> bob.deleteEnv("MINE")).status());
@@ -260,7 +260,9 @@ class BackendIT {
         assertEquals(10, ok);
         assertEquals(10, refused);
         assertEquals(10, client.envs().size());
-        assertEquals(10, a.client().vms().size() + b.client().vms().size());
+        Wait.until("the hosts made the 10 accepted VMs", Duration.ofSeconds(60),
+                () -> a.client().vms().size() + b.client().vms().size() == 10);
+        assertEquals(10, client.envs().stream().mapToInt(e -> e.vms().size()).sum());
         for (EnvInfo e : client.envs()) {
             client.deleteEnv(e.name());
         }
