@@ -1,12 +1,19 @@
 package tt.system;
 
 import org.junit.jupiter.api.Test;
+import tt.api.HostStatus;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
+import tt.client.BackendClient;
 import tt.client.HostClient;
 import tt.jenkins.AgentBootstrap;
 import tt.jenkins.AgentKeys;
+import tt.jenkins.AgentNames;
+import tt.jenkins.AgentVms;
+import tt.jenkins.OrphanPlanner;
+import tt.jenkins.TtLabel;
+import tt.testkit.BackendProcess;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
@@ -24,6 +31,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -37,7 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Jenkins agent bootstrap against a real VM of the tiny image (which has a JRE): a fresh key
  * pair put in at create time, SSH retried until the guest answers, Java checked, a jar uploaded,
- * started, and bytes exchanged over its stdin and stdout.
+ * started, and bytes exchanged over its stdin and stdout; then the same through tt-backend as the
+ * Jenkins cloud does it (an ENV per agent, made by OS prefix), and the orphan sweep.
  */
 class AgentBootstrapIT {
 
@@ -77,6 +87,57 @@ class AgentBootstrapIT {
             assertEquals(VmState.READY, client.vm(vm.id()).state(), "the refused launches did nothing to the VM");
             client.deleteVm(vm.id());
             assertFalse(client.vms().stream().anyMatch(v -> v.id().equals(vm.id())));
+        }
+    }
+
+    @Test
+    void anAgentVmIsMadeThroughTheBackendStartedTalkedToAndSweptWhenOrphaned() throws Exception {
+        Requirements.qemuAndRoot();
+        Path work = Files.createDirectories(Path.of("target/agent-vms").toAbsolutePath());
+        TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
+        try (HostProcess host = HostProcess.start(Repo.imagePath(), work, 2, 2048L * 1024, FreePort.get(),
+                "agent-pool", List.of());
+             BackendProcess backend = BackendProcess.start(work.resolve("db-" + System.nanoTime()), FreePort.get(),
+                     List.of(host), "agent-pool", List.of())) {
+            BackendClient client = backend.client();
+            Wait.until("the host is online", Duration.ofSeconds(30),
+                    () -> client.status().hosts().stream().anyMatch(HostStatus::online));
+            AgentVms vms = new AgentVms(client);
+            String prefix = AgentNames.envPrefix("0123abcd-jenkins");
+            AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, 1, 512, null, 30);
+            AgentKeys keys = AgentKeys.generate("jenkins-agent");
+            String envName = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 1);
+            assertEquals(TinyImage.X86_64, vms.create(envName, spec, keys.publicKey()));
+
+            AgentVms.ReadyVm ready = vms.awaitReady(envName, Duration.ofSeconds(180));
+            assertEquals(TinyImage.X86_64, ready.image());
+            ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+            PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+            try (AgentBootstrap.RunningAgent agent = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60))
+                    .launch(ready.ssh(), echoJar(), "/root/agent", "", log)) {
+                BufferedReader out = new BufferedReader(new InputStreamReader(agent.stdout(), StandardCharsets.UTF_8));
+                assertTrue(out.readLine().startsWith("ready "));
+                agent.stdin().write("ping\n".getBytes(StandardCharsets.UTF_8));
+                agent.stdin().flush();
+                assertEquals("echo: ping", out.readLine());
+            }
+
+            String orphan = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 2);
+            vms.create(orphan, spec, AgentKeys.generate("orphan").publicKey());
+            OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envNames(prefix),
+                    Map.of("tt-tinylinux-1", envName, "tt-gone-3", prefix + "gone-3"), Set.of());
+            assertEquals(List.of(orphan), sweep.envsToDelete());
+            assertEquals(List.of("tt-gone-3"), sweep.nodesToRemove());
+            for (String env : sweep.envsToDelete()) {
+                vms.delete(env);
+            }
+            vms.delete(envName);
+            vms.delete(envName);
+            assertEquals(List.of(), vms.envNames(prefix));
+            Wait.until("the host has no VM left", Duration.ofSeconds(30), () -> host.client().vms().isEmpty());
+            IllegalArgumentException noImage = assertThrows(IllegalArgumentException.class, () -> vms.create(
+                    prefix + "x-1", new AgentVms.Spec("freebsd", null, 1, 512, null, 30), keys.publicKey()));
+            assertTrue(noImage.getMessage().contains("'freebsd'"), noImage.getMessage());
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Names of the ENVs that a Jenkins controller makes for its agents: {@code j<instance>-<label>-<n>},
- * so that a sweep knows its own ENVs (and only its own) after a restart.
+ * so that a sweep knows its own ENVs (and only its own) after a restart. ENVs that Pipeline steps
+ * make for a build are named {@code b-<job>-<build>-<n>}, which no sweep ever takes for an agent's.
  */
 public final class AgentNames {
 
@@ -28,6 +29,14 @@ public final class AgentNames {
         String l = UNSAFE.matcher(label.toLowerCase(Locale.ROOT)).replaceAll("-");
         String suffix = "-" + serial;
         String base = envPrefix(instanceId) + l;
+        return base.substring(0, Math.min(base.length(), 63 - suffix.length())) + suffix;
+    }
+
+    /** A valid ENV name for an ENV a build makes with a Pipeline step (not an agent's). */
+    public static String forBuild(String jobName, int buildNumber, long serial) {
+        String job = UNSAFE.matcher(jobName.toLowerCase(Locale.ROOT)).replaceAll("-");
+        String suffix = "-" + buildNumber + "-" + serial;
+        String base = "b-" + job;
         return base.substring(0, Math.min(base.length(), 63 - suffix.length())) + suffix;
     }
 }

@@ -1,39 +1,76 @@
 package tt.jenkins;
 
+import tt.api.ImageName;
+
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Dynamic labels: {@code tt-<os-prefix>} asks for a VM of any image whose OS part starts with the
- * prefix (as {@code tt env add --os-prefix}), so any OS in the pool is one label away without a
- * template.
+ * Dynamic labels, which need no template, so any OS in the pool is one label away:
+ * <ul>
+ *   <li>{@code tt-<os-prefix>}: a VM of the first image (by name) whose OS part starts with the
+ *       prefix, as {@code tt env add --os-prefix};</li>
+ *   <li>{@code tt-image:<image>}: a VM of exactly that image;</li>
+ *   <li>either followed by sizes: {@code --cpu<n>}, {@code --mem<MiB>}, {@code --disk<MiB>}, for
+ *       example {@code tt-ubuntu2004--cpu2--mem4096}.</li>
+ * </ul>
  */
 public final class TtLabel {
 
     public static final String PREFIX = "tt-";
+    public static final String IMAGE_PREFIX = "tt-image:";
     private static final Pattern OS_PREFIX = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern SIZE = Pattern.compile("(cpu|mem|disk)([0-9]{1,7})");
+
+    /** What a dynamic label asks for: an OS prefix or an exact image, and sizes (null: the defaults). */
+    public record Dynamic(String osPrefix, String image, Integer cpu, Integer memMib, Integer diskMib) {
+    }
 
     private TtLabel() {
     }
 
-    /** The OS prefix a label asks for, if it is a dynamic TT label. */
-    public static Optional<String> osPrefix(String label) {
+    /** What a label asks for, if it is a valid dynamic TT label. */
+    public static Optional<Dynamic> parse(String label) {
         if (label == null) {
             return Optional.empty();
         }
-        String l = label.strip().toLowerCase(Locale.ROOT);
-        if (!l.startsWith(PREFIX)) {
+        String l = label.strip();
+        String lower = l.toLowerCase(Locale.ROOT);
+        boolean byImage = lower.startsWith(IMAGE_PREFIX);
+        if (!byImage && !lower.startsWith(PREFIX)) {
             return Optional.empty();
         }
-        String os = l.substring(PREFIX.length());
-        return OS_PREFIX.matcher(os).matches() ? Optional.of(os) : Optional.empty();
+        String[] parts = (byImage ? l.substring(IMAGE_PREFIX.length()) : lower.substring(PREFIX.length())).split("--", -1);
+        String what = parts[0];
+        if (byImage ? !ImageName.isValid(what) : !OS_PREFIX.matcher(what).matches() || what.endsWith("-")) {
+            return Optional.empty();
+        }
+        Integer[] sizes = new Integer[3];
+        for (int i = 1; i < parts.length; i++) {
+            Matcher m = SIZE.matcher(parts[i].toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            int slot = switch (m.group(1)) {
+                case "cpu" -> 0;
+                case "mem" -> 1;
+                default -> 2;
+            };
+            int value = Integer.parseInt(m.group(2));
+            if (sizes[slot] != null || value < 1) {
+                return Optional.empty();
+            }
+            sizes[slot] = value;
+        }
+        return Optional.of(new Dynamic(byImage ? null : what, byImage ? what : null, sizes[0], sizes[1], sizes[2]));
     }
 
     /** The dynamic label for an OS prefix. */
     public static String forOs(String osPrefix) {
         String os = osPrefix.strip().toLowerCase(Locale.ROOT);
-        if (!OS_PREFIX.matcher(os).matches()) {
+        if (!OS_PREFIX.matcher(os).matches() || os.contains("--") || os.endsWith("-")) {
             throw new IllegalArgumentException("bad OS prefix '" + osPrefix + "': use letters, digits, '.', '-' or '_'");
         }
         return PREFIX + os;

@@ -14,15 +14,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlannersTest {
 
     @Test
-    void dynamicLabelsNameAnOsPrefix() {
-        assertEquals(Optional.of("ubuntu2004"), TtLabel.osPrefix("tt-ubuntu2004"));
-        assertEquals(Optional.of("centos"), TtLabel.osPrefix(" TT-CentOS "));
-        assertEquals(Optional.empty(), TtLabel.osPrefix("linux"));
-        assertEquals(Optional.empty(), TtLabel.osPrefix("tt-"));
-        assertEquals(Optional.empty(), TtLabel.osPrefix("tt-a;b"));
-        assertEquals(Optional.empty(), TtLabel.osPrefix(null));
+    void dynamicLabelsNameAnOsPrefixOrAnImageAndSizes() {
+        assertEquals(Optional.of(new TtLabel.Dynamic("ubuntu2004", null, null, null, null)),
+                TtLabel.parse("tt-ubuntu2004"));
+        assertEquals(Optional.of(new TtLabel.Dynamic("centos", null, null, null, null)), TtLabel.parse(" TT-CentOS "));
+        assertEquals(Optional.of(new TtLabel.Dynamic("ubuntu-20.04", null, 2, 4096, 10240)),
+                TtLabel.parse("tt-ubuntu-20.04--cpu2--mem4096--disk10240"));
+        assertEquals(Optional.of(new TtLabel.Dynamic(null, "qemu:ubuntu-20.04:x86_64", null, 2048, null)),
+                TtLabel.parse("tt-image:qemu:ubuntu-20.04:x86_64--mem2048"));
+        for (String bad : new String[] {"linux", "tt-", "tt-a;b", "tt-ubuntu--cpu2--cpu4", "tt-ubuntu--gpu1",
+                "tt-ubuntu--cpu0", "tt-ubuntu-", "tt-image:nope", "tt-ubuntu--"}) {
+            assertEquals(Optional.empty(), TtLabel.parse(bad), bad);
+        }
+        assertEquals(Optional.empty(), TtLabel.parse(null));
         assertEquals("tt-freebsd", TtLabel.forOs("FreeBSD"));
         assertThrows(IllegalArgumentException.class, () -> TtLabel.forOs("a b"));
+        assertThrows(IllegalArgumentException.class, () -> TtLabel.forOs("ubuntu--cpu2"));
     }
 
     @Test
@@ -65,5 +72,13 @@ class PlannersTest {
         assertTrue(a.publicKey().startsWith("ecdsa-sha2-nistp256 ") && a.publicKey().endsWith(" jenkins-agent"));
         assertTrue(!a.publicKey().equals(b.publicKey()));
         assertTrue(new String(a.privateKey()).contains("PRIVATE KEY"));
+    }
+
+    @Test
+    void buildEnvNamesAreValidAndNeverLookLikeAnAgentsEnv() {
+        assertEquals("b-team-app-main-12-3", AgentNames.forBuild("team/app/Main", 12, 3));
+        String longName = AgentNames.forBuild("x".repeat(100), 7, 1);
+        assertTrue(longName.length() <= 63 && longName.endsWith("-7-1") && tt.api.Validation.name("env", longName) != null);
+        assertTrue(!AgentNames.forBuild("j0123abcd-x", 1, 1).startsWith(AgentNames.envPrefix("0123abcd")));
     }
 }

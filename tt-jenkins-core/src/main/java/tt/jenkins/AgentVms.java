@@ -1,0 +1,117 @@
+package tt.jenkins;
+
+import tt.api.EnvCreateRequest;
+import tt.api.EnvInfo;
+import tt.api.EnvState;
+import tt.api.EnvVm;
+import tt.api.ImageName;
+import tt.client.ApiException;
+import tt.client.BackendClient;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The TT side of a Jenkins agent's life: one ENV of one VM per agent, made with the agent's
+ * public key, awaited until SSH is forwarded, listed for the orphan sweep, and deleted.
+ */
+public final class AgentVms {
+
+    /** What an agent VM is made of: an exact image, or the first image whose OS matches the prefix. */
+    public record Spec(String osPrefix, String image, Integer cpu, Integer memMib, Integer diskMib, int lifetimeMinutes) {
+        public Spec {
+            if ((osPrefix == null || osPrefix.isBlank()) == (image == null || image.isBlank())) {
+                throw new IllegalArgumentException("an agent VM needs either an OS prefix or an image, not both");
+            }
+        }
+    }
+
+    /** A VM that is up, with where its SSH server is forwarded to. */
+    public record ReadyVm(String envName, String vmName, String image, String host, AgentBootstrap.Target ssh) {
+    }
+
+    private final BackendClient backend;
+
+    public AgentVms(BackendClient backend) {
+        this.backend = Objects.requireNonNull(backend);
+    }
+
+    /**
+     * The image for an agent: the named one, or the first (by name) of the pool's images whose OS
+     * matches the prefix, so every agent of a label gets the same OS.
+     */
+    public static String chooseImage(Spec spec, Collection<String> poolImages) {
+        if (spec.image() != null && !spec.image().isBlank()) {
+            if (!poolImages.contains(spec.image())) {
+                throw new IllegalArgumentException("no online TT host has the image '" + spec.image()
+                        + "'; the pool has: " + String.join(", ", poolImages));
+            }
+            return spec.image();
+        }
+        return matchingImages(spec.osPrefix(), poolImages).stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no image in the TT pool matches the OS prefix '"
+                        + spec.osPrefix() + "'; the pool has: " + String.join(", ", poolImages)));
+    }
+
+    /** The pool's images whose OS part starts with the prefix, sorted by name. */
+    public static List<String> matchingImages(String osPrefix, Collection<String> poolImages) {
+        return poolImages.stream().filter(ImageName::isValid).filter(i -> ImageName.parse(i).osMatches(osPrefix))
+                .sorted().toList();
+    }
+
+    /** Asks TT for the agent's VM (the backend answers at once and boots it in the background). */
+    public String create(String envName, Spec spec, String publicKey) throws IOException {
+        String image = chooseImage(spec, backend.status().images());
+        backend.createEnv(new EnvCreateRequest(envName, null, List.of(image), spec.cpu(), spec.memMib(), spec.diskMib(),
+                null, List.of(publicKey), spec.lifetimeMinutes(), null));
+        return image;
+    }
+
+    /** Waits until the VM is ready and its SSH port forwarded; fails with the VM's own error otherwise. */
+    public ReadyVm awaitReady(String envName, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = Duration.ofNanos(deadline - System.nanoTime()).toSeconds();
+            EnvInfo env = backend.env(envName, (int) Math.max(1, Math.min(30, left)));
+            if (env.state() == EnvState.READY) {
+                EnvVm vm = env.vms().get(0);
+                Integer port = vm.ports() == null ? null : vm.ports().get(22);
+                if (port == null) {
+                    throw new IOException("ENV " + envName + ": VM " + vm.name() + " is ready but has no SSH port");
+                }
+                return new ReadyVm(envName, vm.name(), vm.image(), vm.host(),
+                        new AgentBootstrap.Target(vm.address(), port, "root"));
+            }
+            if (env.state() == EnvState.FAILED || env.state() == EnvState.STOPPED) {
+                throw new IOException("ENV " + envName + " is " + env.state() + ": " + env.vms().stream()
+                        .map(v -> v.name() + " " + v.state() + (v.error() == null ? "" : " (" + v.error() + ")"))
+                        .collect(Collectors.joining(", ")));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("ENV " + envName + " was not ready within " + timeout.toSeconds() + " s (still "
+                        + env.state() + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Deletes the agent's ENV; an ENV already gone counts as deleted. */
+    public void delete(String envName) throws IOException {
+        try {
+            backend.deleteEnv(envName);
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** The names of the ENVs this token sees that start with the prefix. */
+    public List<String> envNames(String prefix) throws IOException {
+        return backend.envs().stream().map(EnvInfo::name).filter(n -> n.startsWith(prefix)).sorted().toList();
+    }
+}

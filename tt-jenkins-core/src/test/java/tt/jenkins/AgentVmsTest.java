@@ -1,0 +1,68 @@
+package tt.jenkins;
+
+import org.junit.jupiter.api.Test;
+import tt.api.RunResult;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentVmsTest {
+
+    private static final List<String> POOL = List.of("qemu:ubuntu-22.04:x86_64", "qemu:centos-7.3:x86_64",
+            "qemu:ubuntu-20.04:x86_64", "qemu:ubuntu-20.04:aarch64");
+
+    @Test
+    void anOsPrefixPicksTheFirstMatchingImageByName() {
+        assertEquals("qemu:ubuntu-20.04:aarch64", AgentVms.chooseImage(spec("ubuntu", null), POOL));
+        assertEquals("qemu:ubuntu-20.04:aarch64", AgentVms.chooseImage(spec("ubuntu2004", null), POOL));
+        assertEquals("qemu:centos-7.3:x86_64", AgentVms.chooseImage(spec("cent", null), POOL));
+    }
+
+    @Test
+    void matchingImagesAreSortedAndIgnoreSeparators() {
+        assertEquals(List.of("qemu:ubuntu-20.04:aarch64", "qemu:ubuntu-20.04:x86_64", "qemu:ubuntu-22.04:x86_64"),
+                AgentVms.matchingImages("ubuntu", POOL));
+        assertEquals(List.of("qemu:ubuntu-22.04:x86_64"), AgentVms.matchingImages("Ubuntu_22", POOL));
+        assertEquals(List.of(), AgentVms.matchingImages("windows", POOL));
+    }
+
+    @Test
+    void anExactImageMustBeInThePool() {
+        assertEquals("qemu:centos-7.3:x86_64", AgentVms.chooseImage(spec(null, "qemu:centos-7.3:x86_64"), POOL));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AgentVms.chooseImage(spec(null, "qemu:centos-8:x86_64"), POOL));
+        assertTrue(e.getMessage().contains("no online TT host has the image 'qemu:centos-8:x86_64'"), e.getMessage());
+    }
+
+    @Test
+    void noMatchSaysWhatThePoolHas() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AgentVms.chooseImage(spec("freebsd", null), POOL));
+        assertTrue(e.getMessage().contains("'freebsd'") && e.getMessage().contains("qemu:centos-7.3:x86_64"),
+                e.getMessage());
+    }
+
+    @Test
+    void aSpecNamesEitherAnOsOrAnImage() {
+        assertThrows(IllegalArgumentException.class, () -> spec(null, null));
+        assertThrows(IllegalArgumentException.class, () -> spec("ubuntu", "qemu:ubuntu-20.04:x86_64"));
+    }
+
+    @Test
+    void runReportsPrintEachVmAndListTheFailures() {
+        List<RunResult> results = List.of(new RunResult("ubuntu-1", 0, "ok\n", "", 12, null),
+                new RunResult("centos-1", 2, "", "boom", 30, null),
+                new RunResult("bsd-1", -1, null, null, 5, "SSH refused"));
+        assertEquals("==== ubuntu-1: exit 0 (12 ms) ====\nok\n", EnvRunReport.format(results.get(0)));
+        assertEquals("==== centos-1: exit 2 (30 ms) ====\nboom\n", EnvRunReport.format(results.get(1)));
+        assertEquals("==== bsd-1: could not run: SSH refused (5 ms) ====\n", EnvRunReport.format(results.get(2)));
+        assertEquals(List.of("centos-1 (exit 2)", "bsd-1 (could not run)"), EnvRunReport.failures(results));
+    }
+
+    private static AgentVms.Spec spec(String os, String image) {
+        return new AgentVms.Spec(os, image, 1, 512, null, 60);
+    }
+}
