@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# build-image.sh RECIPE OUT_DIR: builds one guest image from Debian packages into OUT_DIR.
+# build-image.sh RECIPE OUT_DIR: builds one guest image from Debian packages into OUT_DIR, unless
+# the image there was built from the same recipe files (its recipe.sha256 says so).
 # The last line printed is the image folder. See images/README.md.
 set -euo pipefail
 IMAGES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,7 +21,14 @@ CPU=
 source "$IMAGES_DIR/lib/build.sh"
 # shellcheck source=/dev/null
 source "$IMAGES_DIR/recipes/$recipe.sh"
-SECONDS=0
-build_image "$out_dir"
-log "done in ${SECONDS} s"
+inputs_sha=$(cat "$IMAGES_DIR/recipes/$recipe.sh" "$IMAGES_DIR/lib/build.sh" "$IMAGES_DIR"/guest/* | sha256sum | cut -d' ' -f1)
+stamp="$out_dir/$IMAGE_NAME/recipe.sha256"
+if [ -f "$out_dir/$IMAGE_NAME/image.json" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs_sha" ]; then
+  log "$IMAGE_NAME is up to date with its recipe"
+else
+  SECONDS=0
+  build_image "$out_dir"
+  echo "$inputs_sha" > "$stamp"
+  log "done in ${SECONDS} s"
+fi
 echo "$out_dir/$IMAGE_NAME"

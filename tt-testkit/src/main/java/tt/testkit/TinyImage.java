@@ -3,8 +3,11 @@ package tt.testkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The guest images the tests boot, built by {@code images/build-image.sh} when missing. */
 public final class TinyImage {
@@ -14,13 +17,18 @@ public final class TinyImage {
     public static final String AARCH64 = "qemu:tinylinux-1.0:6.1.aarch64";
     public static final String RECIPE_AARCH64 = "tinylinux-aarch64";
 
+    private static final Set<Path> CHECKED = new HashSet<>();
+
     private TinyImage() {
     }
 
-    /** Makes sure the recipe's image is in {@code imagePath}; builds it (minutes when cold) if not. */
+    /**
+     * Makes sure the recipe's image is in {@code imagePath} and built from the current recipe;
+     * builds it (minutes when cold) if not. Checked once per JVM.
+     */
     public static synchronized Path ensure(Path imagePath, String recipe, String imageName) throws IOException {
         Path dir = imagePath.resolve(imageName);
-        if (Files.isRegularFile(dir.resolve("image.json"))) {
+        if (CHECKED.contains(dir) && Files.isRegularFile(dir.resolve("image.json"))) {
             return dir;
         }
         Files.createDirectories(imagePath);
@@ -39,6 +47,25 @@ public final class TinyImage {
         }
         if (!Files.isRegularFile(dir.resolve("image.json"))) {
             throw new IOException("image build finished but " + dir + " has no image.json; see " + log);
+        }
+        CHECKED.add(dir);
+        return dir;
+    }
+
+    /**
+     * An image folder holding only the x86_64 tiny image (hard links into the shared cache), for
+     * tests whose OS prefix must match exactly one image.
+     */
+    public static Path x86Only(Path dir) throws IOException {
+        Path image = ensure(Repo.imagePath(), RECIPE_X86_64, X86_64);
+        Path linked = dir.resolve(X86_64);
+        if (!Files.isDirectory(linked)) {
+            Files.createDirectories(linked);
+            try (Stream<Path> files = Files.list(image)) {
+                for (Path f : files.toList()) {
+                    Files.createLink(linked.resolve(f.getFileName()), f);
+                }
+            }
         }
         return dir;
     }
