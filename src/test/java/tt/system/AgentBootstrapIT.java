@@ -14,6 +14,7 @@ import tt.jenkins.AgentVms;
 import tt.jenkins.OrphanPlanner;
 import tt.jenkins.TtLabel;
 import tt.testkit.BackendProcess;
+import tt.testkit.EchoAgent;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
@@ -23,7 +24,6 @@ import tt.testkit.Wait;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,7 +63,8 @@ class AgentBootstrapIT {
             AgentBootstrap bootstrap = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(120));
             AgentBootstrap.Target target = new AgentBootstrap.Target(vm.address(), vm.sshPort(), "root");
 
-            try (AgentBootstrap.RunningAgent agent = bootstrap.launch(target, echoJar(), "/root/agent", "-Xmx64m", log)) {
+            try (AgentBootstrap.RunningAgent agent = bootstrap.launch(target, EchoAgent.jar(0), "/root/agent", "-Xmx64m",
+                    log)) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(agent.stdout(), StandardCharsets.UTF_8));
                 assertEquals("ready 17", out.readLine().replaceAll("^ready (17)\\S*.*$", "ready $1"));
                 agent.stdin().write("hello agent\n".getBytes(StandardCharsets.UTF_8));
@@ -78,12 +75,12 @@ class AgentBootstrapIT {
             }
             String text = logBytes.toString(StandardCharsets.UTF_8);
             assertTrue(text.contains("tt: SSH to ") && text.contains("tt: uploaded agent.jar"), text);
-            assertTrue(text.contains("openjdk version \"17"), text);
+            assertTrue(text.contains("tt: Java in the VM: 17."), text);
 
             assertThrows(IllegalArgumentException.class,
-                    () -> bootstrap.launch(target, echoJar(), "/root/agent; reboot", "", log));
+                    () -> bootstrap.launch(target, EchoAgent.jar(0), "/root/agent; reboot", "", log));
             assertThrows(IllegalArgumentException.class,
-                    () -> bootstrap.launch(target, echoJar(), "/root/agent", "-Xmx64m $(reboot)", log));
+                    () -> bootstrap.launch(target, EchoAgent.jar(0), "/root/agent", "-Xmx64m $(reboot)", log));
             assertEquals(VmState.READY, client.vm(vm.id()).state(), "the refused launches did nothing to the VM");
             client.deleteVm(vm.id());
             assertFalse(client.vms().stream().anyMatch(v -> v.id().equals(vm.id())));
@@ -94,8 +91,8 @@ class AgentBootstrapIT {
     void anAgentVmIsMadeThroughTheBackendStartedTalkedToAndSweptWhenOrphaned() throws Exception {
         Requirements.qemuAndRoot();
         Path work = Files.createDirectories(Path.of("target/agent-vms").toAbsolutePath());
-        TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
-        try (HostProcess host = HostProcess.start(Repo.imagePath(), work, 2, 2048L * 1024, FreePort.get(),
+        Path images = TinyImage.x86Only(work.resolve("images"));
+        try (HostProcess host = HostProcess.start(images, work, 2, 2048L * 1024, FreePort.get(),
                 "agent-pool", List.of());
              BackendProcess backend = BackendProcess.start(work.resolve("db-" + System.nanoTime()), FreePort.get(),
                      List.of(host), "agent-pool", List.of())) {
@@ -104,7 +101,8 @@ class AgentBootstrapIT {
                     () -> client.status().hosts().stream().anyMatch(HostStatus::online));
             AgentVms vms = new AgentVms(client);
             String prefix = AgentNames.envPrefix("0123abcd-jenkins");
-            AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, 1, 512, null, 30);
+            AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null,
+                    1, 512, null, 30);
             AgentKeys keys = AgentKeys.generate("jenkins-agent");
             String envName = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 1);
             assertEquals(TinyImage.X86_64, vms.create(envName, spec, keys.publicKey()));
@@ -114,7 +112,7 @@ class AgentBootstrapIT {
             ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
             PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
             try (AgentBootstrap.RunningAgent agent = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60))
-                    .launch(ready.ssh(), echoJar(), "/root/agent", "", log)) {
+                    .launch(ready.ssh(), EchoAgent.jar(0), "/root/agent", "", log)) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(agent.stdout(), StandardCharsets.UTF_8));
                 assertTrue(out.readLine().startsWith("ready "));
                 agent.stdin().write("ping\n".getBytes(StandardCharsets.UTF_8));
@@ -136,23 +134,8 @@ class AgentBootstrapIT {
             assertEquals(List.of(), vms.envNames(prefix));
             Wait.until("the host has no VM left", Duration.ofSeconds(30), () -> host.client().vms().isEmpty());
             IllegalArgumentException noImage = assertThrows(IllegalArgumentException.class, () -> vms.create(
-                    prefix + "x-1", new AgentVms.Spec("freebsd", null, 1, 512, null, 30), keys.publicKey()));
+                    prefix + "x-1", new AgentVms.Spec("freebsd", null, null, 1, 512, null, 30), keys.publicKey()));
             assertTrue(noImage.getMessage().contains("'freebsd'"), noImage.getMessage());
         }
-    }
-
-    /** A jar with {@link EchoAgent} as its main class, made from this test's own class file. */
-    private static byte[] echoJar() throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, EchoAgent.class.getName());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, manifest);
-             InputStream cls = EchoAgent.class.getResourceAsStream("EchoAgent.class")) {
-            jar.putNextEntry(new JarEntry(EchoAgent.class.getName().replace('.', '/') + ".class"));
-            cls.transferTo(jar);
-            jar.closeEntry();
-        }
-        return bytes.toByteArray();
     }
 }

@@ -38,7 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -58,18 +57,8 @@ class BackendIT {
     @BeforeAll
     static void buildImage() throws IOException {
         Requirements.qemuAndRoot();
-        Path x86 = TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         work = Files.createDirectories(Path.of("target/it-backend").toAbsolutePath());
-        images = work.resolve("images");
-        Path linked = images.resolve(TinyImage.X86_64);
-        if (!Files.isDirectory(linked)) {
-            Files.createDirectories(linked);
-            try (Stream<Path> files = Files.list(x86)) {
-                for (Path f : files.toList()) {
-                    Files.createLink(linked.resolve(f.getFileName()), f);
-                }
-            }
-        }
+        images = TinyImage.x86Only(work.resolve("images"));
     }
 
     @AfterEach

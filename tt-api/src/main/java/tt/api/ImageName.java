@@ -34,6 +34,16 @@ public record ImageName(String engine, String os, String kernelArch) {
         }
     }
 
+    /** This machine's CPU architecture, named as images name it (x86_64, aarch64, ...). */
+    public static String hostArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64" -> "x86_64";
+            case "arm64" -> "aarch64";
+            default -> arch;
+        };
+    }
+
     /** The CPU architecture: what follows the last dot of the third part, or all of it. */
     public String arch() {
         int dot = kernelArch.lastIndexOf('.');

@@ -1,6 +1,6 @@
 package tt.bench;
 
-/** {@code bin/tt-bench host|backend|cli}: runs a benchmark and prints its figures. */
+/** {@code bin/tt-bench host|backend|cli|agent}: runs a benchmark and prints its figures. */
 public final class BenchMain {
 
     private BenchMain() {
@@ -12,10 +12,12 @@ public final class BenchMain {
             case "host" -> HostBenchmark.run();
             case "backend" -> BackendBenchmark.run();
             case "cli" -> CliBenchmark.run();
+            case "agent" -> AgentBenchmark.run();
             default -> {
                 System.err.println("usage: tt-bench host       boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS\n"
                         + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency\n"
-                        + "       tt-bench cli        'tt env list' wall time next to a bare 'java -version'");
+                        + "       tt-bench cli        'tt env list' wall time next to a bare 'java -version'\n"
+                        + "       tt-bench agent      Jenkins agent launch path (ENV to agent JVM online) vs VM boot-to-SSH");
                 System.exit(2);
             }
         }

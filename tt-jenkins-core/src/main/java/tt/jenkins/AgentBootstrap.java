@@ -12,17 +12,21 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Starts a Java agent in a VM over SSH (jsch): waits until the SSH server answers, checks Java,
- * uploads the agent jar through the exec channel (the tiny images have no SFTP server), starts
- * it, and hands its stdin and stdout over as the channel to talk to it. Every step says what it
- * does in the log.
+ * Starts a Java agent in a VM over SSH (jsch): waits until the SSH server answers, checks that
+ * Java is there and new enough (from its release file, without starting a JVM) while uploading
+ * the agent jar through the exec channel (the tiny images have no SFTP server), starts it, and
+ * hands its stdin and stdout over as the channel to talk to it. Every step says what it does in
+ * the log.
  */
 public final class AgentBootstrap {
 
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,200}");
+    private static final Pattern JAVA_VERSION = Pattern.compile("JAVA_VERSION=\"?([0-9][0-9A-Za-z._+-]*)\"?");
+    private static final int MIN_JAVA = 17;
     private static final Pattern SAFE_JVM_OPTIONS = Pattern.compile("[A-Za-z0-9._:=+/,@%-]+( [A-Za-z0-9._:=+/,@%-]+)*");
 
     /** Where to log in. */
@@ -83,9 +87,16 @@ public final class AgentBootstrap {
         }
         Session session = connect(target, log);
         try {
-            String version = run(session, "java -version 2>&1", null);
-            log.println("tt: Java in the VM: " + version.lines().findFirst().orElse("?"));
-            run(session, "mkdir -p " + remoteDir + " && cat > " + remoteDir + "/agent.jar", agentJar);
+            String found = run(session, "j=$(command -v java) || { echo 'no java on the PATH in the VM: use an image"
+                    + " with a Java " + MIN_JAVA + "+ runtime' >&2; exit 127; }; r=$(dirname \"$(dirname \"$(readlink -f"
+                    + " \"$j\")\")\")/release; if [ -f \"$r\" ]; then grep '^JAVA_VERSION=' \"$r\"; fi; mkdir -p "
+                    + remoteDir + " && cat > " + remoteDir + "/agent.jar", agentJar);
+            String version = javaVersion(found);
+            log.println("tt: Java in the VM: " + (version == null ? "version unknown (no release file)" : version));
+            if (version != null && majorVersion(version) < MIN_JAVA) {
+                throw new IOException("Java " + version + " in the VM is too old: a Jenkins agent needs Java " + MIN_JAVA
+                        + " or newer");
+            }
             log.println("tt: uploaded agent.jar (" + agentJar.length + " bytes) to " + remoteDir);
             ChannelExec ch = (ChannelExec) session.openChannel("exec");
             ch.setCommand("cd " + remoteDir + " && exec java " + options + (options.isEmpty() ? "" : " ") + "-jar agent.jar");
@@ -99,6 +110,19 @@ public final class AgentBootstrap {
             session.disconnect();
             throw e instanceof IOException io ? io : new IOException("starting the agent failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The version in a runtime's release file line, or null when there was none. */
+    static String javaVersion(String releaseLine) {
+        Matcher m = JAVA_VERSION.matcher(releaseLine.strip());
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The feature release of a version: 17 for "17.0.15", 8 for "1.8.0_392". */
+    static int majorVersion(String version) {
+        String[] parts = version.split("[._+-]");
+        int first = Integer.parseInt(parts[0]);
+        return first == 1 && parts.length > 1 ? Integer.parseInt(parts[1]) : first;
     }
 
     /** Logs in, retrying until the guest's SSH server answers or the wait is over. */

@@ -11,6 +11,7 @@ import tt.client.BackendClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -21,8 +22,12 @@ import java.util.stream.Collectors;
  */
 public final class AgentVms {
 
-    /** What an agent VM is made of: an exact image, or the first image whose OS matches the prefix. */
-    public record Spec(String osPrefix, String image, Integer cpu, Integer memMib, Integer diskMib, int lifetimeMinutes) {
+    /**
+     * What an agent VM is made of: an exact image, or an image whose OS matches the prefix (of
+     * that CPU architecture if one is given).
+     */
+    public record Spec(String osPrefix, String image, String arch, Integer cpu, Integer memMib, Integer diskMib,
+                       int lifetimeMinutes) {
         public Spec {
             if ((osPrefix == null || osPrefix.isBlank()) == (image == null || image.isBlank())) {
                 throw new IllegalArgumentException("an agent VM needs either an OS prefix or an image, not both");
@@ -42,9 +47,10 @@ public final class AgentVms {
 
     /**
      * The image for an agent: the named one, or the first (by name) of the pool's images whose OS
-     * matches the prefix, so every agent of a label gets the same OS.
+     * matches the prefix, of the architecture asked for, else preferably of {@code preferredArch};
+     * so every agent of a label gets the same image.
      */
-    public static String chooseImage(Spec spec, Collection<String> poolImages) {
+    public static String chooseImage(Spec spec, Collection<String> poolImages, String preferredArch) {
         if (spec.image() != null && !spec.image().isBlank()) {
             if (!poolImages.contains(spec.image())) {
                 throw new IllegalArgumentException("no online TT host has the image '" + spec.image()
@@ -52,9 +58,13 @@ public final class AgentVms {
             }
             return spec.image();
         }
-        return matchingImages(spec.osPrefix(), poolImages).stream().findFirst()
+        String arch = spec.arch() == null ? preferredArch : spec.arch();
+        return matchingImages(spec.osPrefix(), poolImages).stream()
+                .filter(i -> spec.arch() == null || ImageName.parse(i).arch().equals(spec.arch()))
+                .min(Comparator.comparing((String i) -> !ImageName.parse(i).arch().equals(arch)))
                 .orElseThrow(() -> new IllegalArgumentException("no image in the TT pool matches the OS prefix '"
-                        + spec.osPrefix() + "'; the pool has: " + String.join(", ", poolImages)));
+                        + spec.osPrefix() + "'" + (spec.arch() == null ? "" : " for " + spec.arch())
+                        + "; the pool has: " + String.join(", ", poolImages)));
     }
 
     /** The pool's images whose OS part starts with the prefix, sorted by name. */
@@ -65,7 +75,7 @@ public final class AgentVms {
 
     /** Asks TT for the agent's VM (the backend answers at once and boots it in the background). */
     public String create(String envName, Spec spec, String publicKey) throws IOException {
-        String image = chooseImage(spec, backend.status().images());
+        String image = chooseImage(spec, backend.status().images(), ImageName.hostArch());
         backend.createEnv(new EnvCreateRequest(envName, null, List.of(image), spec.cpu(), spec.memMib(), spec.diskMib(),
                 null, List.of(publicKey), spec.lifetimeMinutes(), null));
         return image;

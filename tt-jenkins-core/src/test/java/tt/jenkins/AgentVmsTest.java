@@ -15,10 +15,21 @@ class AgentVmsTest {
             "qemu:ubuntu-20.04:x86_64", "qemu:ubuntu-20.04:aarch64");
 
     @Test
-    void anOsPrefixPicksTheFirstMatchingImageByName() {
-        assertEquals("qemu:ubuntu-20.04:aarch64", AgentVms.chooseImage(spec("ubuntu", null), POOL));
-        assertEquals("qemu:ubuntu-20.04:aarch64", AgentVms.chooseImage(spec("ubuntu2004", null), POOL));
-        assertEquals("qemu:centos-7.3:x86_64", AgentVms.chooseImage(spec("cent", null), POOL));
+    void anOsPrefixPicksTheFirstMatchingImageByNamePreferablyOfTheControllersArch() {
+        assertEquals("qemu:ubuntu-20.04:x86_64", AgentVms.chooseImage(spec("ubuntu", null), POOL, "x86_64"));
+        assertEquals("qemu:ubuntu-20.04:aarch64", AgentVms.chooseImage(spec("ubuntu", null), POOL, "aarch64"));
+        assertEquals("qemu:ubuntu-20.04:aarch64", AgentVms.chooseImage(spec("ubuntu2004", null), POOL, "riscv64"));
+        assertEquals("qemu:centos-7.3:x86_64", AgentVms.chooseImage(spec("cent", null), POOL, "aarch64"));
+    }
+
+    @Test
+    void anArchGivenIsRequired() {
+        AgentVms.Spec arm = new AgentVms.Spec("ubuntu", null, "aarch64", 1, 512, null, 60);
+        assertEquals("qemu:ubuntu-20.04:aarch64", AgentVms.chooseImage(arm, POOL, "x86_64"));
+        AgentVms.Spec armCentos = new AgentVms.Spec("centos", null, "aarch64", 1, 512, null, 60);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AgentVms.chooseImage(armCentos, POOL, "x86_64"));
+        assertTrue(e.getMessage().contains("'centos' for aarch64"), e.getMessage());
     }
 
     @Test
@@ -31,16 +42,17 @@ class AgentVmsTest {
 
     @Test
     void anExactImageMustBeInThePool() {
-        assertEquals("qemu:centos-7.3:x86_64", AgentVms.chooseImage(spec(null, "qemu:centos-7.3:x86_64"), POOL));
+        assertEquals("qemu:centos-7.3:x86_64", AgentVms.chooseImage(spec(null, "qemu:centos-7.3:x86_64"), POOL,
+                "aarch64"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AgentVms.chooseImage(spec(null, "qemu:centos-8:x86_64"), POOL));
+                () -> AgentVms.chooseImage(spec(null, "qemu:centos-8:x86_64"), POOL, "x86_64"));
         assertTrue(e.getMessage().contains("no online TT host has the image 'qemu:centos-8:x86_64'"), e.getMessage());
     }
 
     @Test
     void noMatchSaysWhatThePoolHas() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AgentVms.chooseImage(spec("freebsd", null), POOL));
+                () -> AgentVms.chooseImage(spec("freebsd", null), POOL, "x86_64"));
         assertTrue(e.getMessage().contains("'freebsd'") && e.getMessage().contains("qemu:centos-7.3:x86_64"),
                 e.getMessage());
     }
@@ -63,6 +75,6 @@ class AgentVmsTest {
     }
 
     private static AgentVms.Spec spec(String os, String image) {
-        return new AgentVms.Spec(os, image, 1, 512, null, 60);
+        return new AgentVms.Spec(os, image, null, 1, 512, null, 60);
     }
 }

@@ -15,15 +15,19 @@ class PlannersTest {
 
     @Test
     void dynamicLabelsNameAnOsPrefixOrAnImageAndSizes() {
-        assertEquals(Optional.of(new TtLabel.Dynamic("ubuntu2004", null, null, null, null)),
+        assertEquals(Optional.of(new TtLabel.Dynamic("ubuntu2004", null, null, null, null, null)),
                 TtLabel.parse("tt-ubuntu2004"));
-        assertEquals(Optional.of(new TtLabel.Dynamic("centos", null, null, null, null)), TtLabel.parse(" TT-CentOS "));
-        assertEquals(Optional.of(new TtLabel.Dynamic("ubuntu-20.04", null, 2, 4096, 10240)),
+        assertEquals(Optional.of(new TtLabel.Dynamic("centos", null, null, null, null, null)),
+                TtLabel.parse(" TT-CentOS "));
+        assertEquals(Optional.of(new TtLabel.Dynamic("ubuntu-20.04", null, null, 2, 4096, 10240)),
                 TtLabel.parse("tt-ubuntu-20.04--cpu2--mem4096--disk10240"));
-        assertEquals(Optional.of(new TtLabel.Dynamic(null, "qemu:ubuntu-20.04:x86_64", null, 2048, null)),
+        assertEquals(Optional.of(new TtLabel.Dynamic("ubuntu", null, "aarch64", 2, null, null)),
+                TtLabel.parse("tt-ubuntu--arch-aarch64--cpu2"));
+        assertEquals(Optional.of(new TtLabel.Dynamic(null, "qemu:ubuntu-20.04:x86_64", null, null, 2048, null)),
                 TtLabel.parse("tt-image:qemu:ubuntu-20.04:x86_64--mem2048"));
         for (String bad : new String[] {"linux", "tt-", "tt-a;b", "tt-ubuntu--cpu2--cpu4", "tt-ubuntu--gpu1",
-                "tt-ubuntu--cpu0", "tt-ubuntu-", "tt-image:nope", "tt-ubuntu--"}) {
+                "tt-ubuntu--cpu0", "tt-ubuntu-", "tt-image:nope", "tt-ubuntu--", "tt-ubuntu--arch-x86_64--arch-aarch64",
+                "tt-image:qemu:ubuntu-20.04:x86_64--arch-aarch64", "tt-ubuntu--arch-"}) {
             assertEquals(Optional.empty(), TtLabel.parse(bad), bad);
         }
         assertEquals(Optional.empty(), TtLabel.parse(null));

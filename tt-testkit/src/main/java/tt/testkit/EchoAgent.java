@@ -1,10 +1,22 @@
-package tt.system;
+package tt.testkit;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 
-/** A stand-in agent for the bootstrap test: answers each line on stdin with "echo: " and the line. */
+/**
+ * A stand-in for a Jenkins agent: prints "ready" with its Java version, then answers each line on
+ * stdin with "echo: " and the line, so a test can prove it talks to a jar started in a VM.
+ */
 public final class EchoAgent {
 
     private EchoAgent() {
@@ -18,5 +30,29 @@ public final class EchoAgent {
             System.out.println("echo: " + line);
             System.out.flush();
         }
+    }
+
+    /** A runnable jar of this class, padded with {@code paddingBytes} of incompressible data. */
+    public static byte[] jar(int paddingBytes) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, EchoAgent.class.getName());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest);
+             InputStream cls = EchoAgent.class.getResourceAsStream("EchoAgent.class")) {
+            jar.putNextEntry(new JarEntry(EchoAgent.class.getName().replace('.', '/') + ".class"));
+            cls.transferTo(jar);
+            jar.closeEntry();
+            if (paddingBytes > 0) {
+                byte[] padding = new byte[paddingBytes];
+                new Random(1).nextBytes(padding);
+                JarEntry entry = new JarEntry("padding.bin");
+                entry.setMethod(ZipEntry.DEFLATED);
+                jar.putNextEntry(entry);
+                jar.write(padding);
+                jar.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 }

@@ -2,6 +2,7 @@ package tt.host.engine.qemu;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tt.api.ImageName;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,8 @@ public final class AccelProbe {
 
     public static Result probe(String arch, Path kernel, String consoleDevice) {
         Path kvm = Path.of("/dev/kvm");
-        if (!arch.equals(hostArch())) {
-            return new Result("tcg", "guest arch " + arch + " differs from host arch " + hostArch());
+        if (!arch.equals(ImageName.hostArch())) {
+            return new Result("tcg", "guest arch " + arch + " differs from host arch " + ImageName.hostArch());
         }
         if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
             return new Result("tcg", "/dev/kvm is missing or not accessible");
@@ -76,14 +77,5 @@ public final class AccelProbe {
         }
         String firstLine = log.lines().filter(l -> !l.isBlank()).findFirst().orElse("no output");
         return new Result("tcg", "KVM probe failed after " + ms + " ms: " + firstLine);
-    }
-
-    static String hostArch() {
-        String arch = System.getProperty("os.arch");
-        return switch (arch) {
-            case "amd64" -> "x86_64";
-            case "arm64" -> "aarch64";
-            default -> arch;
-        };
     }
 }

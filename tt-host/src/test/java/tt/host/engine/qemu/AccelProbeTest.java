@@ -1,6 +1,7 @@
 package tt.host.engine.qemu;
 
 import org.junit.jupiter.api.Test;
+import tt.api.ImageName;
 
 import java.nio.file.Path;
 
@@ -32,7 +33,7 @@ class AccelProbeTest {
 
     @Test
     void foreignArchitecturesNeverProbe() {
-        String other = AccelProbe.hostArch().equals("x86_64") ? "aarch64" : "x86_64";
+        String other = ImageName.hostArch().equals("x86_64") ? "aarch64" : "x86_64";
         AccelProbe.Result r = AccelProbe.probe(other, Path.of("/nonexistent"), "ttyS0");
         assertEquals("tcg", r.accel());
         assertTrue(r.reason().contains("differs from host arch"));
