@@ -1,0 +1,133 @@
+package tt.jenkins.plugin;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Descriptor;
+import hudson.model.TaskListener;
+import hudson.slaves.AbstractCloudSlave;
+import hudson.slaves.Cloud;
+import hudson.slaves.CloudRetentionStrategy;
+import hudson.util.Secret;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.durabletask.executors.OnceRetentionStrategy;
+import tt.jenkins.AgentKeys;
+import tt.jenkins.AgentVms;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Jenkins agent on a TT VM: one ENV of one VM, named like the node. Terminating the node
+ * deletes the ENV. The VM's private key is kept encrypted with the node.
+ */
+public class TtAgent extends AbstractCloudSlave {
+
+    private final String cloudName;
+    private final String envName;
+    private final String templateLabel;
+    private final String image;
+    private final Secret privateKey;
+    private final String jvmOptions;
+    private final int connectTimeoutSeconds;
+    private transient volatile AgentVms.ReadyVm vm;
+
+    public TtAgent(String name, TtCloud cloud, TtAgentTemplate template, String image, AgentKeys keys)
+            throws Descriptor.FormException, IOException {
+        super(name, template.getRemoteFs(), new TtLauncher());
+        this.cloudName = cloud.name;
+        this.envName = name;
+        this.templateLabel = template.getLabelString();
+        this.image = image;
+        this.privateKey = Secret.fromString(new String(keys.privateKey(), StandardCharsets.US_ASCII));
+        this.jvmOptions = template.getJvmOptions();
+        this.connectTimeoutSeconds = cloud.getConnectTimeoutSeconds();
+        setNodeDescription("TT VM of " + image + " from the cloud " + cloud.name);
+        setNumExecutors(template.getNumExecutors());
+        setMode(Mode.EXCLUSIVE);
+        setLabelString(template.getLabelString());
+        setRetentionStrategy(template.isOneShot() ? new OnceRetentionStrategy(template.getIdleMinutes())
+                : new CloudRetentionStrategy(template.getIdleMinutes()));
+    }
+
+    public String getCloudName() {
+        return cloudName;
+    }
+
+    public String getEnvName() {
+        return envName;
+    }
+
+    public String getTemplateLabel() {
+        return templateLabel;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    /** The TT host the VM runs on, once it is up. */
+    public String getHost() {
+        AgentVms.ReadyVm v = vm;
+        return v == null ? null : v.host();
+    }
+
+    /** host:port of the VM's forwarded SSH server, once it is up. */
+    public String getSshAddress() {
+        AgentVms.ReadyVm v = vm;
+        return v == null ? null : v.ssh().host() + ":" + v.ssh().port();
+    }
+
+    String getJvmOptions() {
+        return jvmOptions;
+    }
+
+    int getConnectTimeoutSeconds() {
+        return connectTimeoutSeconds;
+    }
+
+    byte[] privateKey() {
+        return privateKey.getPlainText().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    void vmIsUp(AgentVms.ReadyVm readyVm) {
+        this.vm = readyVm;
+    }
+
+    /** The cloud this agent came from, or null when it is no longer configured. */
+    public TtCloud getCloud() {
+        Cloud c = Jenkins.get().getCloud(cloudName);
+        return c instanceof TtCloud tt ? tt : null;
+    }
+
+    @Override
+    public TtComputer createComputer() {
+        return new TtComputer(this);
+    }
+
+    @Override
+    protected void _terminate(TaskListener listener) throws IOException {
+        TtCloud cloud = getCloud();
+        if (cloud == null) {
+            listener.error("tt: the cloud '" + cloudName + "' is gone; ENV " + envName
+                    + " is left for its lifetime (delete it with: tt env del " + envName + ")");
+            return;
+        }
+        cloud.agentVms().delete(envName);
+        listener.getLogger().println("tt: deleted ENV " + envName + " of agent " + getNodeName());
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends SlaveDescriptor {
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "TT agent";
+        }
+
+        @Override
+        public boolean isInstantiable() {
+            return false;
+        }
+    }
+}

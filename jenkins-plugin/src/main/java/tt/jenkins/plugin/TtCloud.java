@@ -1,0 +1,349 @@
+package tt.jenkins.plugin;
+
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Computer;
+import hudson.model.Descriptor;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.model.TaskListener;
+import hudson.model.labels.LabelAtom;
+import hudson.security.ACL;
+import hudson.slaves.Cloud;
+import hudson.slaves.NodeProvisioner.PlannedNode;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import hudson.util.Secret;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+import tt.api.HostStatus;
+import tt.api.PoolStatus;
+import tt.client.BackendClient;
+import tt.jenkins.AgentKeys;
+import tt.jenkins.AgentNames;
+import tt.jenkins.AgentVms;
+import tt.jenkins.OrphanPlanner;
+import tt.jenkins.ProvisionPlanner;
+import tt.jenkins.TtLabel;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * A TT pool as a Jenkins cloud: labels of its templates, and the dynamic labels ({@code tt-<os>},
+ * {@code tt-image:<image>}, with optional sizes, see {@link TtLabel}), get fresh VMs as SSH agents. All decisions are made by the plain classes of tt-jenkins-core;
+ * this class only ties them to Jenkins.
+ */
+public class TtCloud extends Cloud {
+
+    private static final Logger LOGGER = Logger.getLogger(TtCloud.class.getName());
+    static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 300;
+    private static final AtomicLong SERIAL = new AtomicLong();
+
+    private final String serverUrl;
+    private final String credentialsId;
+    private int instanceCap;
+    private int connectTimeoutSeconds = DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    private boolean dynamicLabels = true;
+    private List<TtAgentTemplate> templates = new ArrayList<>();
+    /** Agents whose ENV is being made and whose node Jenkins has not added yet, by node name. */
+    private transient Map<String, String> pending;
+
+    @DataBoundConstructor
+    public TtCloud(String name, String serverUrl, String credentialsId) {
+        super(name);
+        this.serverUrl = Util.fixEmptyAndTrim(serverUrl);
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    public String getServerUrl() {
+        return serverUrl;
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    public int getInstanceCap() {
+        return instanceCap;
+    }
+
+    @DataBoundSetter
+    public void setInstanceCap(int instanceCap) {
+        this.instanceCap = Math.max(0, instanceCap);
+    }
+
+    public int getConnectTimeoutSeconds() {
+        return connectTimeoutSeconds;
+    }
+
+    @DataBoundSetter
+    public void setConnectTimeoutSeconds(int connectTimeoutSeconds) {
+        this.connectTimeoutSeconds = connectTimeoutSeconds > 0 ? connectTimeoutSeconds : DEFAULT_CONNECT_TIMEOUT_SECONDS;
+    }
+
+    public boolean isDynamicLabels() {
+        return dynamicLabels;
+    }
+
+    @DataBoundSetter
+    public void setDynamicLabels(boolean dynamicLabels) {
+        this.dynamicLabels = dynamicLabels;
+    }
+
+    public List<TtAgentTemplate> getTemplates() {
+        return templates;
+    }
+
+    @DataBoundSetter
+    public void setTemplates(List<TtAgentTemplate> templates) {
+        this.templates = templates == null ? new ArrayList<>() : new ArrayList<>(templates);
+    }
+
+    /** The backend client, with the API token from the credentials. */
+    public BackendClient backend() throws AbortException {
+        if (serverUrl == null) {
+            throw new AbortException("the TT cloud '" + name + "' has no backend URL: set it in Manage Jenkins > Clouds");
+        }
+        return new BackendClient(URI.create(serverUrl), token(credentialsId));
+    }
+
+    AgentVms agentVms() throws AbortException {
+        return new AgentVms(backend());
+    }
+
+    private static String token(String credentialsId) throws AbortException {
+        if (credentialsId == null) {
+            return null;
+        }
+        StringCredentials c = CredentialsMatchers.firstOrNull(
+                CredentialsProvider.lookupCredentialsInItemGroup(StringCredentials.class, Jenkins.get(), ACL.SYSTEM2,
+                        List.of()), CredentialsMatchers.withId(credentialsId));
+        if (c == null) {
+            throw new AbortException("no 'Secret text' credentials with the id '" + credentialsId
+                    + "': add the TT API token (tt token create NAME) as Secret text credentials");
+        }
+        return Secret.toString(c.getSecret());
+    }
+
+    /** The template that serves a label: a configured one first, then a dynamic {@code tt-<os>} one. */
+    public TtAgentTemplate templateFor(Label label) {
+        if (label == null) {
+            return null;
+        }
+        for (TtAgentTemplate t : templates) {
+            if (label.matches(Label.parse(t.getLabelString()))) {
+                return t;
+            }
+        }
+        if (dynamicLabels && label instanceof LabelAtom) {
+            return TtLabel.parse(label.getName()).map(d -> TtAgentTemplate.dynamic(label.getName(), d)).orElse(null);
+        }
+        return null;
+    }
+
+    @Override
+    public boolean canProvision(CloudState state) {
+        return templateFor(state.getLabel()) != null;
+    }
+
+    @Override
+    public synchronized Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
+        TtAgentTemplate t = templateFor(state.getLabel());
+        if (t == null) {
+            return List.of();
+        }
+        int start = ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(excessWorkload, t.getNumExecutors(), 0,
+                count(t.getLabelString()), t.getInstanceCap(), count(null), instanceCap));
+        List<PlannedNode> planned = new ArrayList<>();
+        String instanceId = Jenkins.get().getLegacyInstanceId();
+        for (int i = 0; i < start; i++) {
+            String nodeName = AgentNames.envName(instanceId, t.getLabelString(), nextSerial());
+            pending().put(nodeName, t.getLabelString());
+            LOGGER.log(Level.INFO, "TT cloud {0}: starting agent {1} for label {2}", new Object[] {name, nodeName,
+                    t.getLabelString()});
+            Future<Node> agent = CompletableFuture.supplyAsync(() -> newAgent(nodeName, t), Computer.threadPoolForRemoting)
+                    .whenComplete((node, error) -> {
+                        if (error != null) {
+                            pending().remove(nodeName);
+                            LOGGER.log(Level.WARNING, "TT cloud " + name + ": agent " + nodeName + " could not be made",
+                                    error);
+                        }
+                        reviewSoon(state.getLabel());
+                    });
+            planned.add(new PlannedNode(nodeName, agent, t.getNumExecutors()));
+        }
+        return planned;
+    }
+
+    /** Makes the agent's ENV with a fresh key pair; the launcher waits for it to boot. */
+    private Node newAgent(String nodeName, TtAgentTemplate t) {
+        try {
+            AgentKeys keys = AgentKeys.generate("jenkins-" + nodeName);
+            String image = agentVms().create(nodeName, t.spec(), keys.publicKey());
+            return new TtAgent(nodeName, this, t, image, keys);
+        } catch (IOException | Descriptor.FormException e) {
+            throw new IllegalStateException("TT cloud " + name + ": cannot make agent " + nodeName + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Asks Jenkins to add the finished node now rather than at its next periodic review. */
+    private static void reviewSoon(Label label) {
+        if (label != null) {
+            label.nodeProvisioner.suggestReviewNow();
+        } else {
+            Jenkins.get().unlabeledNodeProvisioner.suggestReviewNow();
+        }
+    }
+
+    private static long nextSerial() {
+        long now = System.currentTimeMillis();
+        return SERIAL.updateAndGet(p -> Math.max(p + 1, now));
+    }
+
+    private synchronized Map<String, String> pending() {
+        if (pending == null) {
+            pending = new ConcurrentHashMap<>();
+        }
+        return pending;
+    }
+
+    /** This cloud's agents (of one template label, or all): the nodes plus those still being made. */
+    private int count(String templateLabel) {
+        List<TtAgent> nodes = getAgents();
+        Set<String> names = nodes.stream().map(TtAgent::getNodeName).collect(Collectors.toSet());
+        pending().keySet().removeIf(names::contains);
+        long made = nodes.stream().filter(a -> templateLabel == null || templateLabel.equals(a.getTemplateLabel())).count();
+        long coming = pending().values().stream().filter(l -> templateLabel == null || templateLabel.equals(l)).count();
+        return (int) (made + coming);
+    }
+
+    /** The live agents of this cloud. */
+    public List<TtAgent> getAgents() {
+        return Jenkins.get().getNodes().stream().filter(n -> n instanceof TtAgent).map(n -> (TtAgent) n)
+                .filter(a -> name.equals(a.getCloudName())).toList();
+    }
+
+    /**
+     * Deletes the ENVs this Jenkins made for agents that have no node any more, and removes the
+     * nodes whose ENV is gone.
+     */
+    void sweepOrphans(TaskListener listener) throws IOException {
+        String prefix = AgentNames.envPrefix(Jenkins.get().getLegacyInstanceId());
+        Map<String, String> nodes = Jenkins.get().getNodes().stream().filter(n -> n instanceof TtAgent)
+                .map(n -> (TtAgent) n).collect(Collectors.toMap(TtAgent::getNodeName, TtAgent::getEnvName));
+        AgentVms vms = agentVms();
+        OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envNames(prefix), nodes, new HashSet<>(pending().keySet()));
+        for (String env : sweep.envsToDelete()) {
+            listener.getLogger().println("TT cloud " + name + ": deleting ENV " + env + ", which no agent uses");
+            vms.delete(env);
+        }
+        for (TtAgent agent : getAgents()) {
+            if (sweep.nodesToRemove().contains(agent.getNodeName())) {
+                listener.getLogger().println("TT cloud " + name + ": removing agent " + agent.getNodeName()
+                        + ", whose ENV is gone");
+                Jenkins.get().removeNode(agent);
+            }
+        }
+    }
+
+    /** The TT cloud of that name, or the only TT cloud when no name is given. */
+    public static TtCloud named(String cloudName) throws AbortException {
+        List<TtCloud> clouds = Jenkins.get().clouds.getAll(TtCloud.class);
+        if (cloudName != null && !cloudName.isBlank()) {
+            return clouds.stream().filter(c -> c.name.equals(cloudName)).findFirst().orElseThrow(() ->
+                    new AbortException("no TT cloud named '" + cloudName + "'; configured: "
+                            + clouds.stream().map(c -> c.name).collect(Collectors.joining(", "))));
+        }
+        if (clouds.size() != 1) {
+            throw new AbortException(clouds.isEmpty() ? "no TT cloud is configured: add one in Manage Jenkins > Clouds"
+                    : "several TT clouds are configured: say which with cloud: '<name>'");
+        }
+        return clouds.get(0);
+    }
+
+    @Extension
+    @Symbol("tt")
+    public static class DescriptorImpl extends Descriptor<Cloud> {
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "TT";
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            if (!Jenkins.get().hasPermission(Jenkins.ADMINISTER)) {
+                return new StandardListBoxModel().includeCurrentValue(credentialsId);
+            }
+            return new StandardListBoxModel().includeEmptyValue()
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), StringCredentials.class, List.of(),
+                            CredentialsMatchers.always())
+                    .includeCurrentValue(credentialsId);
+        }
+
+        @POST
+        public FormValidation doCheckServerUrl(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String url = Util.fixEmptyAndTrim(value);
+            if (url == null) {
+                return FormValidation.error("Give the tt-backend URL, for example http://tt.example.com:8080");
+            }
+            try {
+                URI uri = URI.create(url);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    return FormValidation.error("Use an http:// or https:// URL with a host name");
+                }
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error("Not a URL: " + e.getMessage());
+            }
+            return FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doTestConnection(@QueryParameter String serverUrl, @QueryParameter String credentialsId) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                BackendClient client = new BackendClient(URI.create(Util.fixEmptyAndTrim(serverUrl)),
+                        token(Util.fixEmptyAndTrim(credentialsId)));
+                PoolStatus status = client.status();
+                long online = status.hosts().stream().filter(HostStatus::online).count();
+                client.envs();
+                return FormValidation.ok("Connected to TT " + status.version() + ": " + online + " of "
+                        + status.hosts().size() + " hosts online, images: " + String.join(", ", status.images()));
+            } catch (IOException | RuntimeException e) {
+                return FormValidation.error("Cannot use the TT backend: " + e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckConnectTimeoutSeconds(@QueryParameter int value) {
+            return value > 0 ? FormValidation.ok() : FormValidation.error("Give a number of seconds above 0");
+        }
+    }
+}

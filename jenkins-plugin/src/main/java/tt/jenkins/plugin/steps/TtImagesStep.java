@@ -1,0 +1,92 @@
+package tt.jenkins.plugin.steps;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.TaskListener;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import tt.jenkins.AgentVms;
+
+import java.io.Serial;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * {@code ttImages(os: ['ubuntu'])}: the images of the TT pool whose OS matches any of the
+ * prefixes (all images without {@code os}), sorted; fails when a prefix matches none.
+ */
+public class TtImagesStep extends Step {
+
+    private List<String> os = List.of();
+    private String cloud;
+
+    @DataBoundConstructor
+    public TtImagesStep() {
+    }
+
+    public List<String> getOs() {
+        return os;
+    }
+
+    @DataBoundSetter
+    public void setOs(List<String> os) {
+        this.os = os == null ? List.of() : List.copyOf(os);
+    }
+
+    public String getCloud() {
+        return cloud;
+    }
+
+    @DataBoundSetter
+    public void setCloud(String cloud) {
+        this.cloud = cloud;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(this, context);
+    }
+
+    private static final class Execution extends SynchronousNonBlockingStepExecution<List<String>> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final transient TtImagesStep step;
+
+        Execution(TtImagesStep step, StepContext context) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected List<String> run() throws Exception {
+            List<String> pool = StepClouds.backend(step.cloud).status().images();
+            if (step.os.isEmpty()) {
+                return new ArrayList<>(new TreeSet<>(pool));
+            }
+            TreeSet<String> matched = new TreeSet<>();
+            for (String prefix : step.os) {
+                List<String> images = AgentVms.matchingImages(prefix, pool);
+                if (images.isEmpty()) {
+                    throw new AbortException("tt: no image in the pool matches the OS prefix '" + prefix
+                            + "'; the pool has: " + String.join(", ", pool));
+                }
+                matched.addAll(images);
+            }
+            getContext().get(TaskListener.class).getLogger().println("tt: images for " + step.os + ": " + matched);
+            return new ArrayList<>(matched);
+        }
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends TtStepDescriptor {
+
+        public DescriptorImpl() {
+            super("ttImages", "List the TT pool's images matching OS prefixes");
+        }
+    }
+}
