@@ -14,6 +14,7 @@ import tt.jenkins.AgentKeys;
 import tt.jenkins.AgentVms;
 
 import java.io.IOException;
+import java.io.Serial;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,6 +22,9 @@ import java.nio.charset.StandardCharsets;
  * deletes the ENV. The VM's private key is kept encrypted with the node.
  */
 public class TtAgent extends AbstractCloudSlave {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
 
     private final String cloudName;
     private final String envName;

@@ -27,12 +27,14 @@ import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 import tt.api.HostStatus;
+import tt.api.ImageName;
 import tt.api.PoolStatus;
 import tt.client.BackendClient;
 import tt.jenkins.AgentKeys;
 import tt.jenkins.AgentNames;
 import tt.jenkins.AgentVms;
 import tt.jenkins.OrphanPlanner;
+import tt.jenkins.PoolImages;
 import tt.jenkins.ProvisionPlanner;
 import tt.jenkins.TtLabel;
 
@@ -40,6 +42,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,8 +58,9 @@ import java.util.stream.Collectors;
 
 /**
  * A TT pool as a Jenkins cloud: labels of its templates, and the dynamic labels ({@code tt-<os>},
- * {@code tt-image:<image>}, with optional sizes, see {@link TtLabel}), get fresh VMs as SSH agents. All decisions are made by the plain classes of tt-jenkins-core;
- * this class only ties them to Jenkins.
+ * {@code tt-image:<image>}, with optional sizes, see {@link TtLabel}), get fresh VMs as SSH
+ * agents. The decisions are made by the plain classes of tt-jenkins-core; this class only ties
+ * them to Jenkins.
  */
 public class TtCloud extends Cloud {
 
@@ -71,6 +76,7 @@ public class TtCloud extends Cloud {
     private List<TtAgentTemplate> templates = new ArrayList<>();
     /** Agents whose ENV is being made and whose node Jenkins has not added yet, by node name. */
     private transient Map<String, String> pending;
+    private transient PoolImages poolImages;
 
     @DataBoundConstructor
     public TtCloud(String name, String serverUrl, String credentialsId) {
@@ -115,7 +121,7 @@ public class TtCloud extends Cloud {
     }
 
     public List<TtAgentTemplate> getTemplates() {
-        return templates;
+        return Collections.unmodifiableList(templates);
     }
 
     @DataBoundSetter
@@ -160,9 +166,19 @@ public class TtCloud extends Cloud {
             }
         }
         if (dynamicLabels && label instanceof LabelAtom) {
-            return TtLabel.parse(label.getName()).map(d -> TtAgentTemplate.dynamic(label.getName(), d)).orElse(null);
+            return TtLabel.parse(label.getName()).map(d -> TtAgentTemplate.dynamic(label.getName(), d))
+                    .filter(t -> poolImages().serves(t.spec(), ImageName.hostArch()).orElse(true)).orElse(null);
         }
         return null;
+    }
+
+    /** The pool's images as last seen (refreshed in the background every 30 s at most). */
+    private synchronized PoolImages poolImages() {
+        if (poolImages == null) {
+            poolImages = new PoolImages(() -> backend().status().images(), TimeUnit.SECONDS.toNanos(30),
+                    Computer.threadPoolForRemoting, System::nanoTime);
+        }
+        return poolImages;
     }
 
     @Override
@@ -257,7 +273,8 @@ public class TtCloud extends Cloud {
         Map<String, String> nodes = Jenkins.get().getNodes().stream().filter(n -> n instanceof TtAgent)
                 .map(n -> (TtAgent) n).collect(Collectors.toMap(TtAgent::getNodeName, TtAgent::getEnvName));
         AgentVms vms = agentVms();
-        OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envNames(prefix), nodes, new HashSet<>(pending().keySet()));
+        OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envNames(prefix), nodes,
+                new HashSet<>(pending().keySet()));
         for (String env : sweep.envsToDelete()) {
             listener.getLogger().println("TT cloud " + name + ": deleting ENV " + env + ", which no agent uses");
             vms.delete(env);

@@ -4,6 +4,7 @@ import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Label;
 import hudson.model.queue.QueueTaskFuture;
+import hudson.slaves.Cloud;
 import hudson.tasks.Shell;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -84,6 +85,15 @@ class TtCloudAgentsTest {
         r.assertLogContains("pipeline-on-tt", b);
         r.assertLogContains("qemu:tinylinux", b);
         awaitNoTtLeft(r, cloud);
+    }
+
+    @Test
+    void aDynamicLabelNoImageMatchesIsNotOffered(JenkinsRule r) throws Exception {
+        TtCloud cloud = pool.addCloud(r);
+        Cloud.CloudState windows = new Cloud.CloudState(Label.get("tt-windows"), 0);
+        Wait.until("the pool's images are known", Duration.ofSeconds(30), () -> !cloud.canProvision(windows));
+        assertTrue(cloud.canProvision(new Cloud.CloudState(Label.get("tt-tinylinux"), 0)));
+        assertTrue(cloud.canProvision(new Cloud.CloudState(Label.get("tt-image:qemu:tinylinux-1.0:6.1.x86_64"), 0)));
     }
 
     @Test
