@@ -319,7 +319,7 @@ class BackendIT {
     }
 
     private void killedBackendKeepsItsEnvs(List<String> dbArgs) throws Exception {
-        HostProcess a = host(2);
+        HostProcess a = host(3);
         Path db = work.resolve("db-" + System.nanoTime());
         int port = FreePort.get();
         BackendProcess first = backend(db, port, List.of(a), dbArgs);
@@ -327,17 +327,22 @@ class BackendIT {
         first.client().createEnv(env("KEEP", 1, 256));
         assertEquals(EnvState.READY, first.client().env("KEEP", 120).state());
         first.kill();
+        String owner = a.client().vms().get(0).tags().get("ttOwner");
         VmInfo leftover = a.client().createVm(new VmCreateRequest("leftover", TinyImage.X86_64, 1, 256, null, null, null,
-                Map.of("ttEnv", "env-gone")));
+                Map.of("ttEnv", "env-gone", "ttOwner", owner)));
+        VmInfo others = a.client().createVm(new VmCreateRequest("others", TinyImage.X86_64, 1, 256, null, null, null,
+                Map.of("ttEnv", "env-of-another-service", "ttOwner", "tt-another")));
 
         BackendClient again = backend(db, port, List.of(a), dbArgs).client();
         awaitOnline(again, 1);
-        Wait.until("the VM of no ENV deleted by the restarted backend", Duration.ofSeconds(30),
+        Wait.until("the backend's VM of no ENV deleted by the restarted backend", Duration.ofSeconds(30),
                 () -> a.client().vms().stream().noneMatch(v -> v.id().equals(leftover.id())));
         EnvInfo kept = again.env("KEEP", 0);
         assertEquals(EnvState.READY, kept.state());
         assertEquals(0, again.run("KEEP", "true", 30).get(0).exitCode());
         again.deleteEnv("KEEP");
-        assertEquals(List.of(), a.client().vms());
+        assertEquals(List.of(others.id()), a.client().vms().stream().map(VmInfo::id).toList(),
+                "another ENV service's VM is left alone");
+        a.client().deleteVm(others.id());
     }
 }

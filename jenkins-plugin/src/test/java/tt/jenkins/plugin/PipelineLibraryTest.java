@@ -37,7 +37,7 @@ class PipelineLibraryTest {
             registerLibrary(tmp.resolve("library"));
             WorkflowJob j = r.createProject(WorkflowJob.class, "cross-os");
             j.setDefinition(new CpsFlowDefinition("@Library('tt') _\n"
-                    + "ttEnv(os: ['tinylinux'], memMib: 384) { os ->\n"
+                    + "ttEnv(os: ['tinylinux'], memMib: 512) { os ->\n"
                     + "  sh \"echo testing-on-$os; cat /etc/tt-image\"\n"
                     + "}\n"
                     + "def results = ttEnv.run(os: ['tinylinux'], cmd: 'echo run-everywhere')\n"

@@ -101,7 +101,7 @@ class TtCloudAgentsTest {
         TtCloud cloud = pool.addCloud(r);
         TtAgentTemplate t = new TtAgentTemplate("capped");
         t.setOsPrefix("tinylinux");
-        t.setMemMib(384);
+        t.setMemMib(512);
         t.setInstanceCap(2);
         cloud.setTemplates(List.of(t));
         List<QueueTaskFuture<FreeStyleBuild>> builds = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /** The backend's rows: hosts of the pool, ENVs and their VMs. */
 public final class Store {
@@ -40,6 +41,17 @@ public final class Store {
 
     public Store(Database db) {
         this.db = db;
+    }
+
+    /** This database's own id, made on first use: its ENV service tags its VMs with it. */
+    public synchronized String instanceId() {
+        List<String> ids = query("SELECT id FROM instance", ps -> { }, rs -> rs.getString(1));
+        if (!ids.isEmpty()) {
+            return ids.get(0);
+        }
+        String id = "tt-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        update("INSERT INTO instance (id) VALUES (?)", ps -> ps.setString(1, id));
+        return id;
     }
 
     public List<Host> hosts() {

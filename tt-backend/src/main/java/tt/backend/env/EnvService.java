@@ -50,6 +50,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnvService.class);
     static final String ENV_TAG = "ttEnv";
+    /** The tag naming the ENV service that made a VM (see {@link Store#instanceId()}). */
+    static final String OWNER_TAG = "ttOwner";
     private static final int MAX_VMS = 2000;
 
     /** Lifetimes in minutes, and the default VM size. */
@@ -59,6 +61,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private final Store store;
     private final HostPool pool;
     private final Limits limits;
+    private final String instanceId;
     private final Object placementLock = new Object();
     private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "env-work");
@@ -73,6 +76,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         this.store = store;
         this.pool = pool;
         this.limits = limits;
+        this.instanceId = store.instanceId();
     }
 
     /** What the backend's VMs hold on a host: used to rebuild its ledger. */
@@ -156,7 +160,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 VmInfo made;
                 try {
                     made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
-                            vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id())));
+                            vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id(), OWNER_TAG, instanceId)));
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("env {} ({}): host {} did not make VM {}: {}", env.name(), env.id(), vm.hostId(),
                             vm.name(), e.getMessage());
@@ -320,7 +324,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     }
 
     @Override
-    public void polled(String hostId, List<VmInfo> hostVms, Instant askedAt, boolean cameOnline) {
+    public void polled(String hostId, List<VmInfo> hostVms, Instant askedAt) {
         Map<String, VmInfo> byId = hostVms.stream().collect(Collectors.toMap(VmInfo::id, v -> v, (a, b) -> a));
         List<Store.Vm> ours = store.vmsOnHost(hostId);
         Set<String> known = ours.stream().map(Store.Vm::hostVmId).filter(Objects::nonNull)
@@ -339,15 +343,31 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 store.vmState(vm.envId(), vm.name(), now.state(), now.error());
             }
         }
-        if (cameOnline) {
-            for (VmInfo orphan : hostVms) {
-                if (orphan.tags() != null && orphan.tags().containsKey(ENV_TAG) && !known.contains(orphan.id())) {
-                    LOG.info("host {}: deleting VM {} of no current ENV (left from before)", hostId, orphan.id());
-                    try {
-                        pool.client(hostId).deleteVm(orphan.id());
-                    } catch (IOException e) {
-                        LOG.warn("host {}: could not delete orphan VM {}: {}", hostId, orphan.id(), e.getMessage());
-                    }
+        deleteOrphans(hostId, hostVms, known);
+    }
+
+    /**
+     * Deletes the host's VMs that this ENV service made for an ENV that no longer exists: left by
+     * a stop, even while a host was still making them, or by a create that raced a delete. A VM of
+     * an ENV that exists but is not recorded yet is being made, and is left alone; so are the VMs
+     * of other ENV services on the same host.
+     */
+    private void deleteOrphans(String hostId, List<VmInfo> hostVms, Set<String> known) {
+        List<VmInfo> unknown = hostVms.stream()
+                .filter(v -> v.tags() != null && instanceId.equals(v.tags().get(OWNER_TAG))
+                        && v.tags().containsKey(ENV_TAG) && !known.contains(v.id())).toList();
+        if (unknown.isEmpty()) {
+            return;
+        }
+        Set<String> envIds = store.envs().stream().map(Store.Env::id).collect(Collectors.toSet());
+        for (VmInfo orphan : unknown) {
+            if (!envIds.contains(orphan.tags().get(ENV_TAG))) {
+                LOG.info("host {}: deleting VM {} of ENV {}, which no longer exists", hostId, orphan.id(),
+                        orphan.tags().get(ENV_TAG));
+                try {
+                    pool.client(hostId).deleteVm(orphan.id());
+                } catch (IOException e) {
+                    LOG.warn("host {}: could not delete orphan VM {}: {}", hostId, orphan.id(), e.getMessage());
                 }
             }
         }

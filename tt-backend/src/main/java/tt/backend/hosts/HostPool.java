@@ -38,12 +38,9 @@ public final class HostPool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
 
-    /**
-     * Told of every poll's VM list, asked for at {@code askedAt}; {@code cameOnline} on the first
-     * answer after silence.
-     */
+    /** Told of every poll's VM list, asked for at {@code askedAt}. */
     public interface Listener {
-        void polled(String hostId, List<VmInfo> vms, Instant askedAt, boolean cameOnline);
+        void polled(String hostId, List<VmInfo> vms, Instant askedAt);
 
         void wentOffline(String hostId, String why);
     }
@@ -149,7 +146,7 @@ public final class HostPool implements AutoCloseable {
                 LOG.info("host {} online: {} images, {} VMs", m.row.id(), images.size(), vms.size());
             }
             if (listener != null) {
-                listener.polled(m.row.id(), vms, askedAt, cameOnline);
+                listener.polled(m.row.id(), vms, askedAt);
             }
         } catch (Exception e) {
             boolean wasOnline = m.online;
