@@ -359,8 +359,8 @@ public class TtCloud extends Cloud {
         }
 
         @POST
-        public FormValidation doCheckConnectTimeoutSeconds(@QueryParameter int value) {
-            return value > 0 ? FormValidation.ok() : FormValidation.error("Give a number of seconds above 0");
+        public FormValidation doCheckConnectTimeoutSeconds(@QueryParameter String value) {
+            return FormValidation.validatePositiveInteger(value);
         }
     }
 }
