@@ -85,6 +85,17 @@ public class TtCloud extends Cloud {
         this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
     }
 
+    /** Fields a saved configuration lacks (XStream runs no initializers) get their defaults. */
+    protected Object readResolve() {
+        if (templates == null) {
+            templates = new ArrayList<>();
+        }
+        if (connectTimeoutSeconds <= 0) {
+            connectTimeoutSeconds = DEFAULT_CONNECT_TIMEOUT_SECONDS;
+        }
+        return this;
+    }
+
     public String getServerUrl() {
         return serverUrl;
     }
