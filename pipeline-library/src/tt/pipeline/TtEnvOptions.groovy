@@ -19,8 +19,8 @@ class TtEnvOptions implements Serializable {
     Integer cpu
     Integer memMib
     Integer diskMib
-    int timeoutMinutes = 60
-    int timeoutSeconds = 600
+    int timeoutMinutes
+    int timeoutSeconds
     boolean failFast
     boolean perImage
     String cloud

@@ -1,11 +1,9 @@
 package tt.system;
 
 import org.junit.jupiter.api.Test;
-import tt.api.HostStatus;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
-import tt.client.BackendClient;
 import tt.client.HostClient;
 import tt.jenkins.AgentBootstrap;
 import tt.jenkins.AgentKeys;
@@ -13,13 +11,13 @@ import tt.jenkins.AgentNames;
 import tt.jenkins.AgentVms;
 import tt.jenkins.OrphanPlanner;
 import tt.jenkins.TtLabel;
-import tt.testkit.BackendProcess;
 import tt.testkit.EchoAgent;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
+import tt.testkit.TinyPool;
 import tt.testkit.Wait;
 
 import java.io.BufferedReader;
@@ -89,17 +87,8 @@ class AgentBootstrapIT {
 
     @Test
     void anAgentVmIsMadeThroughTheBackendStartedTalkedToAndSweptWhenOrphaned() throws Exception {
-        Requirements.qemuAndRoot();
-        Path work = Files.createDirectories(Path.of("target/agent-vms").toAbsolutePath());
-        Path images = TinyImage.x86Only(work.resolve("images"));
-        try (HostProcess host = HostProcess.start(images, work, 2, 2048L * 1024, FreePort.get(),
-                "agent-pool", List.of());
-             BackendProcess backend = BackendProcess.start(work.resolve("db-" + System.nanoTime()), FreePort.get(),
-                     List.of(host), "agent-pool", List.of())) {
-            BackendClient client = backend.client();
-            Wait.until("the host is online", Duration.ofSeconds(30),
-                    () -> client.status().hosts().stream().anyMatch(HostStatus::online));
-            AgentVms vms = new AgentVms(client);
+        try (TinyPool pool = TinyPool.start(Path.of("target/agent-vms").toAbsolutePath(), 2, 2048L * 1024)) {
+            AgentVms vms = new AgentVms(pool.client());
             String prefix = AgentNames.envPrefix("0123abcd-jenkins");
             AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null,
                     1, 512, null, 30);
@@ -132,7 +121,7 @@ class AgentBootstrapIT {
             vms.delete(envName);
             vms.delete(envName);
             assertEquals(List.of(), vms.envNames(prefix));
-            Wait.until("the host has no VM left", Duration.ofSeconds(30), () -> host.client().vms().isEmpty());
+            Wait.until("the host has no VM left", Duration.ofSeconds(30), () -> pool.host().client().vms().isEmpty());
             IllegalArgumentException noImage = assertThrows(IllegalArgumentException.class, () -> vms.create(
                     prefix + "x-1", new AgentVms.Spec("freebsd", null, null, 1, 512, null, 30), keys.publicKey()));
             assertTrue(noImage.getMessage().contains("'freebsd'"), noImage.getMessage());

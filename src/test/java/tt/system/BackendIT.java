@@ -7,7 +7,6 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
-import tt.api.HostStatus;
 import tt.api.RunResult;
 import tt.api.TokenInfo;
 import tt.api.VmCreateRequest;
@@ -89,17 +88,12 @@ class BackendIT {
         return new EnvCreateRequest(name, List.of("tinylinux"), null, 1, memMib, null, null, null, null, replicas);
     }
 
-    private static void awaitOnline(BackendClient client, int hosts) throws Exception {
-        Wait.until(hosts + " hosts online", Duration.ofSeconds(30),
-                () -> client.status().hosts().stream().filter(HostStatus::online).count() == hosts);
-    }
-
     @Test
     void anEnvIsSpreadOverTwoHostsRunsACommandEverywhereAndIsDeletedCompletely() throws Exception {
         HostProcess a = host(2);
         HostProcess b = host(2);
         BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
-        awaitOnline(client, 2);
+        BackendProcess.awaitOnline(client, 2);
         assertTrue(client.status().images().contains(TinyImage.X86_64));
 
         EnvInfo created = client.createEnv(new EnvCreateRequest("TEST", List.of("TinyLinux", "tinylinux1"), null, 1, 256,
@@ -145,7 +139,7 @@ class BackendIT {
         HostProcess b = host(2);
         BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b));
         BackendClient client = backend.client();
-        awaitOnline(client, 2);
+        BackendProcess.awaitOnline(client, 2);
         ApiException e = assertThrows(ApiException.class, () -> client.createEnv(env("BIG", 5, 256)));
         assertEquals(409, e.status());
         assertTrue(e.getMessage().contains("after placing 4 of 5 VMs"), e.getMessage());
@@ -188,7 +182,7 @@ class BackendIT {
         HostProcess a = host(2);
         BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
         BackendClient admin = backend.client();
-        awaitOnline(admin, 1);
+        BackendProcess.awaitOnline(admin, 1);
         TokenInfo aliceToken = admin.createToken("alice");
         TokenInfo bobToken = admin.createToken("bob");
         assertTrue(aliceToken.token().startsWith("tt_"));
@@ -221,7 +215,7 @@ class BackendIT {
         HostProcess a = host(5);
         HostProcess b = host(5);
         BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
-        awaitOnline(client, 2);
+        BackendProcess.awaitOnline(client, 2);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         List<Future<Integer>> outcomes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -263,7 +257,7 @@ class BackendIT {
         HostProcess a = host(2);
         HostProcess b = host(2);
         BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
-        awaitOnline(client, 2);
+        BackendProcess.awaitOnline(client, 2);
         client.createEnv(env("HALF", 2, 256));
         assertEquals(EnvState.READY, client.env("HALF", 120).state());
         b.killDaemon();
@@ -291,12 +285,12 @@ class BackendIT {
         Path db = work.resolve("db-" + System.nanoTime());
         int port = FreePort.get();
         BackendProcess first = backend(db, port, List.of(a));
-        awaitOnline(first.client(), 1);
+        BackendProcess.awaitOnline(first.client(), 1);
         first.client().createEnv(env("CUT", 3, 256));
         first.kill();
 
         BackendClient again = backend(db, port, List.of(a)).client();
-        awaitOnline(again, 1);
+        BackendProcess.awaitOnline(again, 1);
         List<EnvInfo> left = again.envs();
         Wait.until("the host runs exactly the VMs of the ENVs the backend kept", Duration.ofSeconds(30),
                 () -> a.client().vms().size() == left.stream().mapToInt(e -> e.vms().size()).sum());
@@ -323,7 +317,7 @@ class BackendIT {
         Path db = work.resolve("db-" + System.nanoTime());
         int port = FreePort.get();
         BackendProcess first = backend(db, port, List.of(a), dbArgs);
-        awaitOnline(first.client(), 1);
+        BackendProcess.awaitOnline(first.client(), 1);
         first.client().createEnv(env("KEEP", 1, 256));
         assertEquals(EnvState.READY, first.client().env("KEEP", 120).state());
         first.kill();
@@ -334,7 +328,7 @@ class BackendIT {
                 Map.of("ttEnv", "env-of-another-service", "ttOwner", "tt-another")));
 
         BackendClient again = backend(db, port, List.of(a), dbArgs).client();
-        awaitOnline(again, 1);
+        BackendProcess.awaitOnline(again, 1);
         Wait.until("the backend's VM of no ENV deleted by the restarted backend", Duration.ofSeconds(30),
                 () -> a.client().vms().stream().noneMatch(v -> v.id().equals(leftover.id())));
         EnvInfo kept = again.env("KEEP", 0);

@@ -1,27 +1,20 @@
 package tt.bench;
 
-import tt.api.HostStatus;
-import tt.client.BackendClient;
 import tt.jenkins.AgentBootstrap;
 import tt.jenkins.AgentKeys;
 import tt.jenkins.AgentNames;
 import tt.jenkins.AgentVms;
 import tt.jenkins.TtLabel;
-import tt.testkit.BackendProcess;
 import tt.testkit.EchoAgent;
-import tt.testkit.FreePort;
-import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.TinyImage;
-import tt.testkit.Wait;
+import tt.testkit.TinyPool;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +34,8 @@ final class AgentBenchmark {
     }
 
     static void run() throws Exception {
-        Path work = Files.createDirectories(Repo.root().resolve("target/bench-agent"));
-        Path images = TinyImage.x86Only(work.resolve("images"));
-        try (HostProcess host = HostProcess.start(images, work, 4, 4L * 1024 * 1024, FreePort.get(), "bench", List.of());
-             BackendProcess backend = BackendProcess.start(work.resolve("db-" + System.nanoTime()), FreePort.get(),
-                     List.of(host), "bench", List.of())) {
-            BackendClient client = backend.client();
-            Wait.until("the host is online", Duration.ofSeconds(30),
-                    () -> client.status().hosts().stream().anyMatch(HostStatus::online));
-            AgentVms vms = new AgentVms(client);
+        try (TinyPool pool = TinyPool.start(Repo.root().resolve("target/bench-agent"), 4, 4L * 1024 * 1024)) {
+            AgentVms vms = new AgentVms(pool.client());
             byte[] jar = EchoAgent.jar(AGENT_JAR_BYTES);
             AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null,
                     1, 512, null, 30);

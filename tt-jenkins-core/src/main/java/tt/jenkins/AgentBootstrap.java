@@ -76,10 +76,7 @@ public final class AgentBootstrap {
 
     public RunningAgent launch(Target target, byte[] agentJar, String remoteDir, String jvmOptions, PrintStream log)
             throws IOException, InterruptedException {
-        if (!SAFE_PATH.matcher(remoteDir).matches() || remoteDir.contains("..")) {
-            throw new IllegalArgumentException("bad remote folder '" + remoteDir + "': use an absolute path of letters,"
-                    + " digits, '.', '_', '-' and '/'");
-        }
+        checkRemoteDir(remoteDir);
         String options = jvmOptions == null ? "" : jvmOptions.strip();
         if (!options.isEmpty() && !SAFE_JVM_OPTIONS.matcher(options).matches()) {
             throw new IllegalArgumentException("bad JVM options '" + options + "': only letters, digits and . _ : = + / , @ % -"
@@ -109,6 +106,14 @@ public final class AgentBootstrap {
         } catch (IOException | JSchException | RuntimeException e) {
             session.disconnect();
             throw e instanceof IOException io ? io : new IOException("starting the agent failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a remote folder that is not an absolute path of letters, digits, '.', '_', '-' and '/'. */
+    public static void checkRemoteDir(String remoteDir) {
+        if (remoteDir == null || !SAFE_PATH.matcher(remoteDir).matches() || remoteDir.contains("..")) {
+            throw new IllegalArgumentException("bad remote folder '" + remoteDir + "': use an absolute path of letters,"
+                    + " digits, '.', '_', '-' and '/'");
         }
     }
 

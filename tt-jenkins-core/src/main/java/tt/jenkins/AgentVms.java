@@ -5,6 +5,7 @@ import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
 import tt.api.ImageName;
+import tt.api.ImageSelection;
 import tt.client.ApiException;
 import tt.client.BackendClient;
 
@@ -59,18 +60,12 @@ public final class AgentVms {
             return spec.image();
         }
         String arch = spec.arch() == null ? preferredArch : spec.arch();
-        return matchingImages(spec.osPrefix(), poolImages).stream()
+        return ImageSelection.matching(poolImages, spec.osPrefix()).stream()
                 .filter(i -> spec.arch() == null || ImageName.parse(i).arch().equals(spec.arch()))
                 .min(Comparator.comparing((String i) -> !ImageName.parse(i).arch().equals(arch)))
                 .orElseThrow(() -> new IllegalArgumentException("no image in the TT pool matches the OS prefix '"
                         + spec.osPrefix() + "'" + (spec.arch() == null ? "" : " for " + spec.arch())
                         + "; the pool has: " + String.join(", ", poolImages)));
-    }
-
-    /** The pool's images whose OS part starts with the prefix, sorted by name. */
-    public static List<String> matchingImages(String osPrefix, Collection<String> poolImages) {
-        return poolImages.stream().filter(ImageName::isValid).filter(i -> ImageName.parse(i).osMatches(osPrefix))
-                .sorted().toList();
     }
 
     /** Asks TT for the agent's VM (the backend answers at once and boots it in the background). */
@@ -83,40 +78,51 @@ public final class AgentVms {
 
     /** Waits until the VM is ready and its SSH port forwarded; fails with the VM's own error otherwise. */
     public ReadyVm awaitReady(String envName, Duration timeout) throws IOException, InterruptedException {
+        EnvInfo env = awaitSettled(envName, timeout);
+        if (env.state() == EnvState.READY) {
+            EnvVm vm = env.vms().get(0);
+            Integer port = vm.ports() == null ? null : vm.ports().get(22);
+            if (port == null) {
+                throw new IOException("ENV " + envName + ": VM " + vm.name() + " is ready but has no SSH port");
+            }
+            return new ReadyVm(envName, vm.name(), vm.image(), vm.host(),
+                    new AgentBootstrap.Target(vm.address(), port, "root"));
+        }
+        if (env.state() == EnvState.CREATING) {
+            throw new IOException("ENV " + envName + " was not ready within " + timeout.toSeconds() + " s (still "
+                    + env.state() + ")");
+        }
+        throw new IOException("ENV " + envName + " is " + env.state() + ": " + env.vms().stream()
+                .map(v -> v.name() + " " + v.state() + (v.error() == null ? "" : " (" + v.error() + ")"))
+                .collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * The ENV once it is no longer being made (READY, FAILED or STOPPED), or as it is when the
+     * timeout is over (still CREATING). Uses the backend's long poll, 30 s at a time.
+     */
+    public EnvInfo awaitSettled(String envName, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = Duration.ofNanos(deadline - System.nanoTime()).toSeconds();
             EnvInfo env = backend.env(envName, (int) Math.max(1, Math.min(30, left)));
-            if (env.state() == EnvState.READY) {
-                EnvVm vm = env.vms().get(0);
-                Integer port = vm.ports() == null ? null : vm.ports().get(22);
-                if (port == null) {
-                    throw new IOException("ENV " + envName + ": VM " + vm.name() + " is ready but has no SSH port");
-                }
-                return new ReadyVm(envName, vm.name(), vm.image(), vm.host(),
-                        new AgentBootstrap.Target(vm.address(), port, "root"));
-            }
-            if (env.state() == EnvState.FAILED || env.state() == EnvState.STOPPED) {
-                throw new IOException("ENV " + envName + " is " + env.state() + ": " + env.vms().stream()
-                        .map(v -> v.name() + " " + v.state() + (v.error() == null ? "" : " (" + v.error() + ")"))
-                        .collect(Collectors.joining(", ")));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("ENV " + envName + " was not ready within " + timeout.toSeconds() + " s (still "
-                        + env.state() + ")");
+            if (env.state() != EnvState.CREATING || System.nanoTime() > deadline) {
+                return env;
             }
             Thread.sleep(100);
         }
     }
 
-    /** Deletes the agent's ENV; an ENV already gone counts as deleted. */
-    public void delete(String envName) throws IOException {
+    /** Deletes the ENV; true if it was deleted, false if it was already gone. */
+    public boolean delete(String envName) throws IOException {
         try {
             backend.deleteEnv(envName);
+            return true;
         } catch (ApiException e) {
             if (e.status() != 404) {
                 throw e;
             }
+            return false;
         }
     }
 

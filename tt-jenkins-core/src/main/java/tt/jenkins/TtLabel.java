@@ -77,13 +77,4 @@ public final class TtLabel {
         return Optional.of(new Dynamic(byImage ? null : what, byImage ? what : null, arch, sizes[0], sizes[1],
                 sizes[2]));
     }
-
-    /** The dynamic label for an OS prefix. */
-    public static String forOs(String osPrefix) {
-        String os = osPrefix.strip().toLowerCase(Locale.ROOT);
-        if (!OS_PREFIX.matcher(os).matches() || os.contains("--") || os.endsWith("-")) {
-            throw new IllegalArgumentException("bad OS prefix '" + osPrefix + "': use letters, digits, '.', '-' or '_'");
-        }
-        return PREFIX + os;
-    }
 }

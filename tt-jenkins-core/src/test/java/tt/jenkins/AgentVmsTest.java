@@ -33,14 +33,6 @@ class AgentVmsTest {
     }
 
     @Test
-    void matchingImagesAreSortedAndIgnoreSeparators() {
-        assertEquals(List.of("qemu:ubuntu-20.04:aarch64", "qemu:ubuntu-20.04:x86_64", "qemu:ubuntu-22.04:x86_64"),
-                AgentVms.matchingImages("ubuntu", POOL));
-        assertEquals(List.of("qemu:ubuntu-22.04:x86_64"), AgentVms.matchingImages("Ubuntu_22", POOL));
-        assertEquals(List.of(), AgentVms.matchingImages("windows", POOL));
-    }
-
-    @Test
     void anExactImageMustBeInThePool() {
         assertEquals("qemu:centos-7.3:x86_64", AgentVms.chooseImage(spec(null, "qemu:centos-7.3:x86_64"), POOL,
                 "aarch64"));

@@ -1,5 +1,6 @@
 package tt.testkit;
 
+import tt.api.HostStatus;
 import tt.client.BackendClient;
 
 import java.io.IOException;
@@ -57,6 +58,12 @@ public final class BackendProcess implements AutoCloseable {
             throw e;
         }
         return backend;
+    }
+
+    /** Waits until the backend sees exactly {@code hosts} hosts online. */
+    public static void awaitOnline(BackendClient client, int hosts) throws Exception {
+        Wait.until(hosts + " hosts online", Duration.ofSeconds(30),
+                () -> client.status().hosts().stream().filter(HostStatus::online).count() == hosts);
     }
 
     public BackendClient client() {

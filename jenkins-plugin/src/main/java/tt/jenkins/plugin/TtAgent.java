@@ -27,7 +27,6 @@ public class TtAgent extends AbstractCloudSlave {
     private static final long serialVersionUID = 1L;
 
     private final String cloudName;
-    private final String envName;
     private final String templateLabel;
     private final String image;
     private final Secret privateKey;
@@ -39,7 +38,6 @@ public class TtAgent extends AbstractCloudSlave {
             throws Descriptor.FormException, IOException {
         super(name, template.getRemoteFs(), new TtLauncher());
         this.cloudName = cloud.name;
-        this.envName = name;
         this.templateLabel = template.getLabelString();
         this.image = image;
         this.privateKey = Secret.fromString(new String(keys.privateKey(), StandardCharsets.US_ASCII));
@@ -57,8 +55,9 @@ public class TtAgent extends AbstractCloudSlave {
         return cloudName;
     }
 
+    /** The agent's ENV, which is named like the node. */
     public String getEnvName() {
-        return envName;
+        return getNodeName();
     }
 
     public String getTemplateLabel() {
@@ -112,12 +111,12 @@ public class TtAgent extends AbstractCloudSlave {
     protected void _terminate(TaskListener listener) throws IOException {
         TtCloud cloud = getCloud();
         if (cloud == null) {
-            listener.error("tt: the cloud '" + cloudName + "' is gone; ENV " + envName
-                    + " is left for its lifetime (delete it with: tt env del " + envName + ")");
+            listener.error("tt: the cloud '" + cloudName + "' is gone; ENV " + getEnvName()
+                    + " is left for its lifetime (delete it with: tt env del " + getEnvName() + ")");
             return;
         }
-        cloud.agentVms().delete(envName);
-        listener.getLogger().println("tt: deleted ENV " + envName + " of agent " + getNodeName());
+        cloud.agentVms().delete(getEnvName());
+        listener.getLogger().println("tt: deleted ENV " + getEnvName() + " of agent " + getNodeName());
     }
 
     @Extension

@@ -10,6 +10,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
+import tt.jenkins.AgentBootstrap;
 import tt.jenkins.AgentVms;
 import tt.jenkins.TtLabel;
 
@@ -213,8 +214,15 @@ public class TtAgentTemplate extends AbstractDescribableImpl<TtAgentTemplate> {
         @POST
         public FormValidation doCheckRemoteFs(@QueryParameter String value) {
             String fs = Util.fixEmptyAndTrim(value);
-            return fs == null || fs.matches("/[A-Za-z0-9._/-]{1,200}") && !fs.contains("..") ? FormValidation.ok()
-                    : FormValidation.error("Use an absolute path of letters, digits, '.', '_', '-' and '/'");
+            if (fs == null) {
+                return FormValidation.ok();
+            }
+            try {
+                AgentBootstrap.checkRemoteDir(fs);
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
     }
 }

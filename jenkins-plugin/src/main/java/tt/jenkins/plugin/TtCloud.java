@@ -145,6 +145,10 @@ public class TtCloud extends Cloud {
         if (serverUrl == null) {
             throw new AbortException("the TT cloud '" + name + "' has no backend URL: set it in Manage Jenkins > Clouds");
         }
+        return client(serverUrl, credentialsId);
+    }
+
+    private static BackendClient client(String serverUrl, String credentialsId) throws AbortException {
         return new BackendClient(URI.create(serverUrl), token(credentialsId));
     }
 
@@ -357,8 +361,7 @@ public class TtCloud extends Cloud {
         public FormValidation doTestConnection(@QueryParameter String serverUrl, @QueryParameter String credentialsId) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             try {
-                BackendClient client = new BackendClient(URI.create(Util.fixEmptyAndTrim(serverUrl)),
-                        token(Util.fixEmptyAndTrim(credentialsId)));
+                BackendClient client = client(Util.fixEmptyAndTrim(serverUrl), Util.fixEmptyAndTrim(credentialsId));
                 PoolStatus status = client.status();
                 long online = status.hosts().stream().filter(HostStatus::online).count();
                 client.envs();

@@ -126,6 +126,10 @@ public final class Store {
                 ps -> ps.setString(1, name), Store::env).stream().findFirst();
     }
 
+    public boolean envExists(String envId) {
+        return !query("SELECT 1 FROM envs WHERE id = ?", ps -> ps.setString(1, envId), rs -> rs.getInt(1)).isEmpty();
+    }
+
     public List<Env> envs() {
         return query("SELECT id, name, owner, created_at, expires_at FROM envs ORDER BY created_at, name", ps -> { },
                 Store::env);

@@ -8,6 +8,7 @@ import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.ExecResult;
 import tt.api.ImageName;
+import tt.api.ImageSelection;
 import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.api.Validation;
@@ -16,7 +17,6 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.backend.db.Store;
 import tt.backend.hosts.HostPool;
-import tt.backend.placement.ImageSelection;
 import tt.backend.placement.Placement;
 import tt.client.ApiException;
 import tt.server.ConflictException;
@@ -27,6 +27,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -353,15 +354,13 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
      * of other ENV services on the same host.
      */
     private void deleteOrphans(String hostId, List<VmInfo> hostVms, Set<String> known) {
-        List<VmInfo> unknown = hostVms.stream()
-                .filter(v -> v.tags() != null && instanceId.equals(v.tags().get(OWNER_TAG))
-                        && v.tags().containsKey(ENV_TAG) && !known.contains(v.id())).toList();
-        if (unknown.isEmpty()) {
-            return;
-        }
-        Set<String> envIds = store.envs().stream().map(Store.Env::id).collect(Collectors.toSet());
-        for (VmInfo orphan : unknown) {
-            if (!envIds.contains(orphan.tags().get(ENV_TAG))) {
+        Map<String, Boolean> envExists = new HashMap<>();
+        for (VmInfo orphan : hostVms) {
+            if (orphan.tags() == null || !instanceId.equals(orphan.tags().get(OWNER_TAG))
+                    || !orphan.tags().containsKey(ENV_TAG) || known.contains(orphan.id())) {
+                continue;
+            }
+            if (!envExists.computeIfAbsent(orphan.tags().get(ENV_TAG), store::envExists)) {
                 LOG.info("host {}: deleting VM {} of ENV {}, which no longer exists", hostId, orphan.id(),
                         orphan.tags().get(ENV_TAG));
                 try {

@@ -4,7 +4,6 @@ import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
@@ -16,8 +15,10 @@ import tt.api.EnvState;
 import tt.api.EnvVm;
 import tt.client.BackendClient;
 import tt.jenkins.AgentNames;
+import tt.jenkins.AgentVms;
 
 import java.io.Serial;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +29,11 @@ import java.util.Set;
  * {@code ttEnvCreate(os: ['centos', 'ubuntu2004'])}: makes a TT ENV (VMs, not agents) and waits
  * until it is ready; returns its name and VMs. A failed ENV is deleted before the step fails.
  */
-public class TtEnvCreateStep extends Step {
+public class TtEnvCreateStep extends TtStep {
 
     private List<String> os = List.of();
     private List<String> images = List.of();
     private String name;
-    private String cloud;
     private int cpu = 1;
     private int memMib;
     private int diskMib;
@@ -69,15 +69,6 @@ public class TtEnvCreateStep extends Step {
     @DataBoundSetter
     public void setName(String name) {
         this.name = name;
-    }
-
-    public String getCloud() {
-        return cloud;
-    }
-
-    @DataBoundSetter
-    public void setCloud(String cloud) {
-        this.cloud = cloud;
     }
 
     public int getCpu() {
@@ -149,12 +140,12 @@ public class TtEnvCreateStep extends Step {
             Run<?, ?> run = getContext().get(Run.class);
             String envName = step.name != null && !step.name.isBlank() ? step.name
                     : AgentNames.forBuild(run.getParent().getFullName(), run.getNumber(), System.currentTimeMillis() % 100_000);
-            BackendClient backend = StepClouds.backend(step.cloud);
+            BackendClient backend = step.backend();
             backend.createEnv(new EnvCreateRequest(envName, step.os.isEmpty() ? null : step.os,
                     step.images.isEmpty() ? null : step.images, step.cpu, step.memMib > 0 ? step.memMib : null,
                     step.diskMib > 0 ? step.diskMib : null, null, null, step.lifetimeMinutes, null));
             listener.getLogger().println("tt: ENV " + envName + " is being made");
-            EnvInfo env = StepClouds.awaitSettled(backend, envName, step.timeoutSeconds);
+            EnvInfo env = new AgentVms(backend).awaitSettled(envName, Duration.ofSeconds(step.timeoutSeconds));
             if (env.state() != EnvState.READY) {
                 backend.deleteEnv(envName);
                 throw new AbortException("tt: ENV " + envName + " is " + env.state() + " and was deleted: "

@@ -3,21 +3,18 @@ package tt.jenkins.plugin.steps;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.TaskListener;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
-import org.kohsuke.stapler.DataBoundSetter;
-import tt.client.ApiException;
+import tt.jenkins.AgentVms;
 
 import java.io.Serial;
 
 /** {@code ttEnvDelete(name: env.name)}: deletes a TT ENV and its VMs; an ENV already gone is fine. */
-public class TtEnvDeleteStep extends Step {
+public class TtEnvDeleteStep extends TtStep {
 
     private final String name;
-    private String cloud;
 
     @DataBoundConstructor
     public TtEnvDeleteStep(String name) {
@@ -26,15 +23,6 @@ public class TtEnvDeleteStep extends Step {
 
     public String getName() {
         return name;
-    }
-
-    public String getCloud() {
-        return cloud;
-    }
-
-    @DataBoundSetter
-    public void setCloud(String cloud) {
-        this.cloud = cloud;
     }
 
     @Override
@@ -58,15 +46,9 @@ public class TtEnvDeleteStep extends Step {
                 throw new AbortException("ttEnvDelete needs name: '<ENV name>'");
             }
             TaskListener listener = getContext().get(TaskListener.class);
-            try {
-                StepClouds.backend(step.cloud).deleteEnv(step.name);
-                listener.getLogger().println("tt: deleted ENV " + step.name);
-            } catch (ApiException e) {
-                if (e.status() != 404) {
-                    throw e;
-                }
-                listener.getLogger().println("tt: ENV " + step.name + " was already gone");
-            }
+            boolean deleted = new AgentVms(step.backend()).delete(step.name);
+            listener.getLogger().println(deleted ? "tt: deleted ENV " + step.name : "tt: ENV " + step.name
+                    + " was already gone");
             return null;
         }
     }

@@ -3,7 +3,6 @@ package tt.jenkins.plugin.steps;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.TaskListener;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
@@ -23,11 +22,10 @@ import java.util.Map;
  * prints each VM's output under its name as it comes, and fails if any VM failed (unless
  * {@code failOnError: false}); returns each VM's exit code and output.
  */
-public class TtEnvRunStep extends Step {
+public class TtEnvRunStep extends TtStep {
 
     private final String name;
     private final String cmd;
-    private String cloud;
     private int timeoutSeconds = 600;
     private boolean failOnError = true;
 
@@ -43,15 +41,6 @@ public class TtEnvRunStep extends Step {
 
     public String getCmd() {
         return cmd;
-    }
-
-    public String getCloud() {
-        return cloud;
-    }
-
-    @DataBoundSetter
-    public void setCloud(String cloud) {
-        this.cloud = cloud;
     }
 
     public int getTimeoutSeconds() {
@@ -94,7 +83,7 @@ public class TtEnvRunStep extends Step {
             }
             TaskListener listener = getContext().get(TaskListener.class);
             List<RunResult> results = new ArrayList<>();
-            StepClouds.backend(step.cloud).runStreamed(step.name, step.cmd, step.timeoutSeconds, r -> {
+            step.backend().runStreamed(step.name, step.cmd, step.timeoutSeconds, r -> {
                 results.add(r);
                 listener.getLogger().print(EnvRunReport.format(r));
             });

@@ -3,13 +3,12 @@ package tt.jenkins.plugin.steps;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.model.TaskListener;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import tt.jenkins.AgentVms;
+import tt.api.ImageSelection;
 
 import java.io.Serial;
 import java.util.ArrayList;
@@ -20,10 +19,9 @@ import java.util.TreeSet;
  * {@code ttImages(os: ['ubuntu'])}: the images of the TT pool whose OS matches any of the
  * prefixes (all images without {@code os}), sorted; fails when a prefix matches none.
  */
-public class TtImagesStep extends Step {
+public class TtImagesStep extends TtStep {
 
     private List<String> os = List.of();
-    private String cloud;
 
     @DataBoundConstructor
     public TtImagesStep() {
@@ -36,15 +34,6 @@ public class TtImagesStep extends Step {
     @DataBoundSetter
     public void setOs(List<String> os) {
         this.os = os == null ? List.of() : List.copyOf(os);
-    }
-
-    public String getCloud() {
-        return cloud;
-    }
-
-    @DataBoundSetter
-    public void setCloud(String cloud) {
-        this.cloud = cloud;
     }
 
     @Override
@@ -64,18 +53,15 @@ public class TtImagesStep extends Step {
 
         @Override
         protected List<String> run() throws Exception {
-            List<String> pool = StepClouds.backend(step.cloud).status().images();
+            List<String> pool = step.backend().status().images();
             if (step.os.isEmpty()) {
                 return new ArrayList<>(new TreeSet<>(pool));
             }
-            TreeSet<String> matched = new TreeSet<>();
-            for (String prefix : step.os) {
-                List<String> images = AgentVms.matchingImages(prefix, pool);
-                if (images.isEmpty()) {
-                    throw new AbortException("tt: no image in the pool matches the OS prefix '" + prefix
-                            + "'; the pool has: " + String.join(", ", pool));
-                }
-                matched.addAll(images);
+            TreeSet<String> matched;
+            try {
+                matched = new TreeSet<>(ImageSelection.select(pool, step.os, null));
+            } catch (IllegalArgumentException e) {
+                throw new AbortException("tt: " + e.getMessage());
             }
             getContext().get(TaskListener.class).getLogger().println("tt: images for " + step.os + ": " + matched);
             return new ArrayList<>(matched);

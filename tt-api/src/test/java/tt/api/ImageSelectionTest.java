@@ -1,4 +1,4 @@
-package tt.backend.placement;
+package tt.api;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +35,15 @@ class ImageSelectionTest {
                 .getMessage().contains("bad OS prefix"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageSelection.select(POOL, null, List.of("x")))
                 .getMessage().contains("not in the pool"));
+    }
+
+    @Test
+    void matchingImagesAreSortedAndIgnoreSeparators() {
+        List<String> pool = List.of("qemu:ubuntu-22.04:x86_64", "qemu:centos-7.3:x86_64", "qemu:ubuntu-20.04:x86_64",
+                "qemu:ubuntu-20.04:aarch64");
+        assertEquals(List.of("qemu:ubuntu-20.04:aarch64", "qemu:ubuntu-20.04:x86_64", "qemu:ubuntu-22.04:x86_64"),
+                ImageSelection.matching(pool, "ubuntu"));
+        assertEquals(List.of("qemu:ubuntu-22.04:x86_64"), ImageSelection.matching(pool, "Ubuntu_22"));
+        assertEquals(List.of(), ImageSelection.matching(pool, "windows"));
     }
 }

@@ -1,7 +1,4 @@
-package tt.backend.placement;
-
-import tt.api.ImageName;
-import tt.api.Validation;
+package tt.api;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,8 +24,7 @@ public final class ImageSelection {
                 throw new IllegalArgumentException("bad OS prefix '" + Validation.printable(prefix)
                         + "': use letters, digits, '.', '-' or '_'");
             }
-            List<String> hits = available.stream().sorted()
-                    .filter(n -> ImageName.isValid(n) && ImageName.parse(n).osMatches(prefix)).toList();
+            List<String> hits = matching(available, prefix);
             if (hits.isEmpty()) {
                 throw new IllegalArgumentException("OS prefix '" + prefix + "' matches no image in the pool; images: "
                         + available.stream().sorted().toList());
@@ -43,5 +39,11 @@ public final class ImageSelection {
             chosen.add(name);
         }
         return new ArrayList<>(chosen);
+    }
+
+    /** The images whose OS part starts with the prefix (case and {@code -._} ignored), sorted by name. */
+    public static List<String> matching(Collection<String> available, String osPrefix) {
+        return available.stream().sorted()
+                .filter(n -> ImageName.isValid(n) && ImageName.parse(n).osMatches(osPrefix)).toList();
     }
 }
