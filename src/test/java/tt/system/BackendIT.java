@@ -243,13 +243,26 @@ class BackendIT {
         assertEquals(10, ok);
         assertEquals(10, refused);
         assertEquals(10, client.envs().size());
-        Wait.until("the hosts made the 10 accepted VMs", Duration.ofSeconds(60),
-                () -> a.client().vms().size() + b.client().vms().size() == 10);
-        assertEquals(10, client.envs().stream().mapToInt(e -> e.vms().size()).sum());
+        for (EnvInfo e : client.envs()) {
+            assertEquals(EnvState.READY, client.env(e.name(), 120).state(), e.name());
+        }
+        assertEquals(10, a.client().vms().size() + b.client().vms().size());
         for (EnvInfo e : client.envs()) {
             client.deleteEnv(e.name());
         }
-        assertEquals(0, a.client().vms().size() + b.client().vms().size());
+        assertEquals(0, a.client().vms().size() + b.client().vms().size(), "a delete returns once its VMs are gone");
+    }
+
+    @Test
+    void aDeleteRightAfterTheCreateReturnsWithEveryVmGone() throws Exception {
+        HostProcess a = host(4);
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a)).client();
+        BackendProcess.awaitOnline(client, 1);
+        for (int round = 0; round < 3; round++) {
+            client.createEnv(env("QUICK", 3, 256));
+            client.deleteEnv("QUICK");
+            assertEquals(List.of(), a.client().vms(), "round " + round + ": the VMs the host was making are gone too");
+        }
     }
 
     @Test

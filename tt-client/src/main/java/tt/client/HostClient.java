@@ -26,6 +26,11 @@ public final class HostClient {
         this.rest = new RestTransport(base, token);
     }
 
+    /** The host's address, e.g. {@code http://127.0.0.1:20000}. */
+    public URI base() {
+        return rest.base();
+    }
+
     public HostInfo host() throws IOException {
         return JSON.convertValue(send("GET", "/api/v1/host", null), HostInfo.class);
     }

@@ -38,6 +38,10 @@ final class RestTransport {
         this.token = token;
     }
 
+    URI base() {
+        return base;
+    }
+
     /** Sends a request with a JSON body (or none); returns the parsed answer, or null for 204. */
     JsonNode send(String method, String path, Object body) throws IOException {
         HttpURLConnection c = open(method, path, body, "application/json");

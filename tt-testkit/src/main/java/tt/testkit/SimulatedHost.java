@@ -22,6 +22,7 @@ import tt.server.Authenticator;
 import tt.server.NotFoundException;
 import tt.server.ResourceLedger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,16 @@ public final class SimulatedHost implements AutoCloseable {
         return api.vms.size();
     }
 
+    /** How many VM creates this host has answered. */
+    public int createsAnswered() {
+        return api.createsAnswered.get();
+    }
+
+    /** From now on each create answers only after this long, as a host starting a slow VM does. */
+    public void delayCreates(Duration delay) {
+        api.createDelay = delay;
+    }
+
     @Override
     public void close() {
         server.close();
@@ -76,6 +87,8 @@ public final class SimulatedHost implements AutoCloseable {
         private final Map<String, VmInfo> vms = new ConcurrentHashMap<>();
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger nextPort = new AtomicInteger(40000);
+        private volatile Duration createDelay = Duration.ZERO;
+        private final AtomicInteger createsAnswered = new AtomicInteger();
 
         Api(String id, int port, Capacity total, String image) {
             this.id = id;
@@ -105,13 +118,15 @@ public final class SimulatedHost implements AutoCloseable {
 
         @POST
         @Path("vms")
-        public Response create(VmCreateRequest r) {
+        public Response create(VmCreateRequest r) throws InterruptedException {
+            Thread.sleep(createDelay.toMillis());
             ledger.reserve(new Capacity(r.cpu(), r.memMib() * 1024L, r.diskMib() * 1024L));
             String vmId = "sim-" + next.incrementAndGet();
             VmInfo vm = new VmInfo(vmId, r.name(), r.image(), VmState.READY, r.cpu(), r.memMib(), r.diskMib(),
                     "127.0.0.1", Map.of(22, nextPort.incrementAndGet()), "sim", Instant.now(), Instant.now(), null,
                     r.tags());
             vms.put(vmId, vm);
+            createsAnswered.incrementAndGet();
             return Response.status(201).entity(vm).build();
         }
 

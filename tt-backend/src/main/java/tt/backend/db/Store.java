@@ -117,8 +117,34 @@ public final class Store {
         }
     }
 
-    public void deleteEnv(String envId) {
-        update("DELETE FROM envs WHERE id = ?", ps -> ps.setString(1, envId));
+    /**
+     * Deletes an ENV with its VM rows in one transaction and returns the rows removed; empty if the
+     * ENV was already gone, so that of two deletes racing only one goes on to free its VMs.
+     */
+    public Optional<List<Vm>> deleteEnv(String envId) {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            List<Vm> vms = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(VM_COLUMNS + " WHERE env_id = ? ORDER BY name")) {
+                ps.setString(1, envId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        vms.add(vm(rs));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM envs WHERE id = ?")) {
+                ps.setString(1, envId);
+                if (ps.executeUpdate() == 0) {
+                    c.rollback();
+                    return Optional.empty();
+                }
+            }
+            c.commit();
+            return Optional.of(vms);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
     public Optional<Env> envByName(String name) {

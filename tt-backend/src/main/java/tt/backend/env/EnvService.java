@@ -16,6 +16,7 @@ import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.backend.db.Store;
+import tt.backend.hosts.HostLedger;
 import tt.backend.hosts.HostPool;
 import tt.backend.placement.Placement;
 import tt.client.ApiException;
@@ -34,7 +35,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -54,6 +57,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     /** The tag naming the ENV service that made a VM (see {@link Store#instanceId()}). */
     static final String OWNER_TAG = "ttOwner";
     private static final int MAX_VMS = 2000;
+    /** How long a delete waits for a host still making one of the ENV's VMs. */
+    private static final int CREATE_CALL_WAIT_SECONDS = 60;
 
     /** Lifetimes in minutes, and the default VM size. */
     public record Limits(int defaultLifetimeMinutes, int maxLifetimeMinutes, int defaultMemMib) {
@@ -72,6 +77,10 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     /** When each host VM was made, so that a poll asked for before that does not call it lost. */
     private final Map<String, Instant> madeAt = new ConcurrentHashMap<>();
+    /** The host calls still making each ENV's VMs. */
+    private final Map<String, CountDownLatch> creating = new ConcurrentHashMap<>();
+    /** The ENVs being deleted, each by one call that the others wait for. */
+    private final Map<String, CompletableFuture<Void>> deletions = new ConcurrentHashMap<>();
 
     public EnvService(Store store, HostPool pool, Limits limits) {
         this.store = store;
@@ -80,9 +89,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         this.instanceId = store.instanceId();
     }
 
-    /** What the backend's VMs hold on a host: used to rebuild its ledger. */
-    public Capacity heldOn(String hostId) {
-        return store.vmsOnHost(hostId).stream().map(EnvService::capacity).reduce(Capacity.ZERO, Capacity::plus);
+    /** What each of the backend's VMs holds on a host, by ledger key: used to rebuild its ledger. */
+    public Map<String, Capacity> heldOn(String hostId) {
+        return store.vmsOnHost(hostId).stream().collect(Collectors.toMap(EnvService::ledgerKey, EnvService::capacity));
     }
 
     public EnvInfo create(EnvCreateRequest req, String owner) {
@@ -127,10 +136,19 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
         Instant now = Instant.now();
         Store.Env env = new Store.Env(envId, name, owner, now, now.plus(Duration.ofMinutes(lifetime)));
-        List<Store.Vm> placed = place(env, vms);
+        // registered before the ENV can be seen, so that a delete racing this create waits for its VMs
+        CountDownLatch inFlight = new CountDownLatch(vms.size());
+        creating.put(envId, inFlight);
+        List<Store.Vm> placed;
+        try {
+            placed = place(env, vms);
+        } catch (RuntimeException e) {
+            creating.remove(envId);
+            throw e;
+        }
         LOG.info("env {} ({}): {} VMs placed on {}", name, envId, placed.size(),
                 placed.stream().map(Store.Vm::hostId).distinct().sorted().toList());
-        createOnHosts(env, placed, keys, ports);
+        createOnHosts(env, placed, keys, ports, inFlight);
         return info(env, placed);
     }
 
@@ -145,7 +163,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             if (!store.insertEnv(env, placed)) {
                 throw new ConflictException("an ENV named '" + env.name() + "' exists: pick another name");
             }
-            placed.forEach(v -> pool.reserve(v.hostId(), capacity(v)));
+            placed.forEach(v -> pool.reserve(v.hostId(), ledgerKey(v), capacity(v)));
             return placed;
         }
     }
@@ -155,26 +173,40 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
      * with the host's reason (and the ENV with it). A VM made after its ENV was deleted is
      * deleted again at once.
      */
-    private void createOnHosts(Store.Env env, List<Store.Vm> vms, List<String> keys, List<Integer> ports) {
+    private void createOnHosts(Store.Env env, List<Store.Vm> vms, List<String> keys, List<Integer> ports,
+                               CountDownLatch inFlight) {
         for (Store.Vm vm : vms) {
             workers.submit(() -> {
-                VmInfo made;
                 try {
-                    made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
-                            vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id(), OWNER_TAG, instanceId)));
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("env {} ({}): host {} did not make VM {}: {}", env.name(), env.id(), vm.hostId(),
-                            vm.name(), e.getMessage());
-                    store.vmState(env.id(), vm.name(), VmState.FAILED, "host " + vm.hostId() + " did not make it: "
-                            + e.getMessage());
-                    return;
-                }
-                madeAt.put(made.id(), Instant.now());
-                if (!store.vmCreated(env.id(), vm.name(), made.id(), made.state(), made.address(), made.ports())) {
-                    LOG.info("env {}: deleted while VM {} was being made; deleting it", env.id(), vm.name());
-                    deleteQuietly(vm.hostId(), made.id());
+                    createOnHost(env, vm, keys, ports);
+                } finally {
+                    inFlight.countDown();
+                    if (inFlight.getCount() == 0) {
+                        creating.remove(env.id(), inFlight);
+                    }
                 }
             });
+        }
+    }
+
+    private void createOnHost(Store.Env env, Store.Vm vm, List<String> keys, List<Integer> ports) {
+        VmInfo made;
+        try {
+            made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
+                    vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id(), OWNER_TAG, instanceId)));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("env {} ({}): host {} did not make VM {}: {}", env.name(), env.id(), vm.hostId(),
+                    vm.name(), e.getMessage());
+            store.vmState(env.id(), vm.name(), VmState.FAILED, "host " + vm.hostId() + " did not make it: "
+                    + e.getMessage());
+            return;
+        }
+        madeAt.put(made.id(), Instant.now());
+        if (!store.vmCreated(env.id(), vm.name(), made.id(), made.state(), made.address(), made.ports())) {
+            LOG.info("env {} ({}): deleted while VM {} was being made; deleting it", env.name(), env.id(),
+                    vm.name());
+            madeAt.remove(made.id());
+            deleteQuietly(vm.hostId(), made.id());
         }
     }
 
@@ -297,17 +329,52 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the ENV and returns once every VM of it is gone from its host (a host that cannot be
+     * reached removes it when it is back). A VM its host is still making is deleted as soon as
+     * the host has made it, before this returns. Deleting an ENV that another call is deleting
+     * waits for that call; only one of them frees the VMs' shares of their hosts.
+     */
     private void destroy(Store.Env env) {
-        for (Store.Vm vm : store.vms(env.id())) {
-            if (vm.hostVmId() != null) {
-                madeAt.remove(vm.hostVmId());
-            }
-            if (vm.hostVmId() != null && pool.isOnline(vm.hostId())) {
-                deleteQuietly(vm.hostId(), vm.hostVmId());
-            }
-            pool.release(vm.hostId(), capacity(vm));
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other = deletions.putIfAbsent(env.id(), mine);
+        if (other != null) {
+            other.join();
+            return;
         }
-        store.deleteEnv(env.id());
+        try {
+            List<Store.Vm> vms = store.deleteEnv(env.id()).orElse(List.of());
+            awaitCreations(env);
+            for (Store.Vm vm : vms) {
+                if (vm.hostVmId() != null) {
+                    madeAt.remove(vm.hostVmId());
+                    if (pool.isOnline(vm.hostId())) {
+                        deleteQuietly(vm.hostId(), vm.hostVmId());
+                    }
+                }
+                pool.release(vm.hostId(), ledgerKey(vm));
+            }
+            mine.complete(null);
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            deletions.remove(env.id(), mine);
+        }
+    }
+
+    /** Waits for the host calls still making the ENV's VMs: each deletes its VM once made, its row gone. */
+    private void awaitCreations(Store.Env env) {
+        CountDownLatch inFlight = creating.get(env.id());
+        try {
+            if (inFlight != null && !inFlight.await(CREATE_CALL_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("env {} ({}): {} VMs still being made after {} s; each is deleted when its host answers,"
+                        + " or at the host's next poll", env.name(), env.id(), inFlight.getCount(),
+                        CREATE_CALL_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Deletes a VM on its host; a host that cannot be reached removes it when it is back. */
@@ -417,6 +484,10 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         String base = (env + "-" + n.os() + "-" + n.arch()).replaceAll("[^A-Za-z0-9_-]", "-");
         String suffix = replica > 0 ? "-" + replica : "";
         return base.substring(0, Math.min(base.length(), 63 - suffix.length())) + suffix;
+    }
+
+    private static String ledgerKey(Store.Vm v) {
+        return HostLedger.key(v.envId(), v.name());
     }
 
     private static Capacity capacity(Store.Vm v) {

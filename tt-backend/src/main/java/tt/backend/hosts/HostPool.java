@@ -12,7 +12,6 @@ import tt.backend.placement.Placement;
 import tt.client.HostClient;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
-import tt.server.ResourceLedger;
 
 import java.net.URI;
 import java.time.Instant;
@@ -52,7 +51,7 @@ public final class HostPool implements AutoCloseable {
         volatile Map<String, ImageInfo> images = Map.of();
         volatile boolean online;
         volatile String error = "not polled yet";
-        volatile ResourceLedger ledger;
+        volatile HostLedger ledger;
 
         Member(Store.Host row, HostClient client) {
             this.row = row;
@@ -62,7 +61,7 @@ public final class HostPool implements AutoCloseable {
 
     private final Store store;
     private final String hostToken;
-    private final Function<String, Capacity> heldOnHost;
+    private final Function<String, Map<String, Capacity>> heldOnHost;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "host-poll");
@@ -71,8 +70,8 @@ public final class HostPool implements AutoCloseable {
     });
     private volatile Listener listener;
 
-    /** @param heldOnHost what the backend's VMs hold on a host, to rebuild its ledger */
-    public HostPool(Store store, String hostToken, Function<String, Capacity> heldOnHost) {
+    /** @param heldOnHost what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger */
+    public HostPool(Store store, String hostToken, Function<String, Map<String, Capacity>> heldOnHost) {
         this.store = store;
         this.hostToken = hostToken;
         this.heldOnHost = heldOnHost;
@@ -136,9 +135,7 @@ public final class HostPool implements AutoCloseable {
             m.info = info;
             m.images = images.stream().collect(Collectors.toUnmodifiableMap(ImageInfo::name, i -> i, (a, b) -> a));
             if (m.ledger == null || !m.ledger.total().equals(info.total())) {
-                ResourceLedger ledger = new ResourceLedger(info.total());
-                ledger.reserve(heldOnHost.apply(m.row.id()));
-                m.ledger = ledger;
+                m.ledger = new HostLedger(info.total(), heldOnHost.apply(m.row.id()));
             }
             m.online = true;
             m.error = null;
@@ -150,13 +147,14 @@ public final class HostPool implements AutoCloseable {
             }
         } catch (Exception e) {
             boolean wasOnline = m.online;
+            String why = OfflineReason.of(e, m.client.base());
             m.online = false;
-            m.error = e.getMessage();
-            if (wasOnline) {
-                LOG.warn("host {} offline: {}", m.row.id(), e.getMessage());
-                if (listener != null) {
-                    listener.wentOffline(m.row.id(), e.getMessage());
-                }
+            if (!why.equals(m.error)) {
+                LOG.warn("host {} offline: {}", m.row.id(), why);
+            }
+            m.error = why;
+            if (wasOnline && listener != null) {
+                listener.wentOffline(m.row.id(), why);
             }
         }
     }
@@ -198,20 +196,27 @@ public final class HostPool implements AutoCloseable {
     /** The online hosts as placement candidates, with what the backend has not yet handed out. */
     public List<Placement.Candidate> candidates() {
         return members.values().stream().filter(m -> m.online && m.ledger != null)
-                .map(m -> new Placement.Candidate(m.row.id(), m.ledger.total().minus(m.ledger.used()),
-                        m.images.keySet()))
+                .map(m -> new Placement.Candidate(m.row.id(), m.ledger.free(), m.images.keySet()))
                 .toList();
     }
 
-    public void reserve(String hostId, Capacity c) {
-        member(hostId).ledger.reserve(c);
+    /** Records a VM's share of a host under its key (see {@link HostLedger#key}). */
+    public void reserve(String hostId, String key, Capacity share) {
+        member(hostId).ledger.reserve(key, share);
     }
 
-    public void release(String hostId, Capacity c) {
+    /** Gives a VM's share back; releasing a key twice changes nothing. */
+    public void release(String hostId, String key) {
         Member m = members.get(hostId);
         if (m != null && m.ledger != null) {
-            m.ledger.release(c);
+            m.ledger.release(key);
         }
+    }
+
+    /** What the backend has handed out on a host, as its ledger says (null before its first poll). */
+    public Capacity handedOut(String hostId) {
+        HostLedger ledger = member(hostId).ledger;
+        return ledger == null ? null : ledger.used();
     }
 
     public HostClient client(String hostId) {

@@ -2,7 +2,6 @@ package tt.backend.env;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tt.api.Capacity;
 import tt.api.VmState;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
@@ -23,7 +22,7 @@ class EnvExpiryTest {
     void expiredEnvsAndTheirVmsAreDeletedOthersStay(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
             Store store = new Store(db);
-            HostPool pool = new HostPool(store, "token", host -> Capacity.ZERO);
+            HostPool pool = new HostPool(store, "token", host -> Map.of());
             EnvService envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 256));
             Instant now = Instant.now();
             store.insertEnv(new Store.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),
