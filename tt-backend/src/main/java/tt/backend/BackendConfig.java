@@ -34,8 +34,7 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
                 .toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, dataDir.resolve("token"));
-        String hostToken = f.hostTokenFile != null ? Files.readString(f.hostTokenFile, StandardCharsets.UTF_8).strip()
-                : f.hostToken;
+        String hostToken = Tokens.resolve(f.hostToken, f.hostTokenFile, Tokens.machinePoolTokenFile());
         String dbPassword = f.dbPasswordFile == null ? null
                 : Files.readString(f.dbPasswordFile, StandardCharsets.UTF_8).strip();
         return new BackendConfig(listen[0], Integer.parseInt(listen[1]), servers, token, hostToken, dataDir, f.dbUrl,

@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
         description = "Schedules ENVs over all tt-host daemons of a pool and serves the public REST API.",
         footer = {"", "Example (the seed's proxy):",
                 "  tt-backend --proxy-addr 127.0.0.1:20002 --server-set 127.0.0.1:20000,127.0.0.1:20001",
-                "", "Without --token or --token-file, a token is made and kept in DATA_DIR/token."})
+                "", "Without --token or --token-file, the admin token is made and kept in DATA_DIR/token.",
+                "Without --host-token or --host-token-file, the hosts' token is the machine's pool token",
+                "(~/.local/state/tt/pool-token), which tt-host daemons on this machine serve with by default."})
 public final class BackendMain implements Callable<Integer> {
 
     @Option(names = "--proxy-addr", defaultValue = "127.0.0.1:20002", paramLabel = "ADDR:PORT",
@@ -31,7 +33,8 @@ public final class BackendMain implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the admin API token from this file.")
     Path tokenFile;
 
-    @Option(names = "--host-token", paramLabel = "TOKEN", description = "The token the hosts expect.")
+    @Option(names = "--host-token", paramLabel = "TOKEN",
+            description = "The token the hosts expect (default: the machine's pool token).")
     String hostToken;
 
     @Option(names = "--host-token-file", paramLabel = "FILE", description = "Read the hosts' token from this file.")

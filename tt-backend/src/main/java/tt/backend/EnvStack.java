@@ -57,14 +57,7 @@ public final class EnvStack implements AutoCloseable {
         EnvService envs = new EnvService(store, pool, s.limits());
         envRef[0] = envs;
         pool.start(envs, 1000);
-        for (String server : s.servers()) {
-            String[] hp = BackendConfig.splitHostPort("--server-set", server);
-            try {
-                pool.add(hp[0], Integer.parseInt(hp[1]));
-            } catch (ConflictException alreadyKnown) {
-                LOG.debug("host {} already in the pool", server);
-            }
-        }
+        s.servers().forEach(server -> addServer(pool, server));
         envs.cleanUpInterruptedCreates();
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "env-expiry");
@@ -81,6 +74,20 @@ public final class EnvStack implements AutoCloseable {
         Tokens tokens = new Tokens(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db));
         LOG.info("ENVs over {} hosts, state in {}", pool.status().size(), db.describe());
         return new EnvStack(db, pool, envs, tokens, reaper);
+    }
+
+    /** Adds a host ({@code ADDR:PORT}) to the pool unless it is in it already, and polls it now. */
+    public void addServer(String server) {
+        addServer(pool, server);
+    }
+
+    private static void addServer(HostPool pool, String server) {
+        String[] hp = BackendConfig.splitHostPort("--server-set", server);
+        try {
+            pool.add(hp[0], Integer.parseInt(hp[1]));
+        } catch (ConflictException alreadyKnown) {
+            LOG.debug("host {} already in the pool", server);
+        }
     }
 
     /** Checks the admin's and users' tokens. */

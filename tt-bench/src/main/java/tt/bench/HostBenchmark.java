@@ -146,7 +146,8 @@ final class HostBenchmark {
             engine.createOverlay(image, overlay, image.diskKib() * 1024);
             int port = FreePort.get();
             ports.add(port);
-            launches.add(new VmLaunch("bare" + i, "bare" + i, image, 1, 256, dir, overlay, "127.0.0.1",
+            launches.add(new VmLaunch("bare" + i, "bare" + i, image, 1, 256, dir, dir.resolve("qmp.sock"), overlay,
+                    "127.0.0.1",
                     Map.of(22, port), keys, List.of()));
         }
         try {

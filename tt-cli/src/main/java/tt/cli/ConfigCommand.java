@@ -15,7 +15,11 @@ import java.util.concurrent.Callable;
         description = "Set (or, with no options, show) the server and token (--token) the client uses.",
         footer = {"", "Examples:", "  tt config --serv-addr 127.0.0.1 --serv-port 20002   # a tt-backend",
                 "  tt config --serv-addr 127.0.0.1 --serv-port 20000   # or a single tt-host",
-                "  tt config --token $(cat ~/.local/state/tt/backend/token)"})
+                "  tt config --token $(cat ~/.local/state/tt/backend/token)",
+                "",
+                "With no token set, for a server on this machine (127.x, localhost), tt uses the token the local",
+                "daemons keep: the tt-backend's admin token (~/.local/state/tt/backend/token), else the machine's",
+                "pool token that tt-host serves with (~/.local/state/tt/pool-token)."})
 final class ConfigCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -47,8 +51,10 @@ final class ConfigCommand implements Callable<Integer> {
         }
         ClientConfig updated = current.with(servAddr, servPort, null);
         updated.save();
-        out.printf("saved to %s: server %s:%d%s%n", updated.file(), updated.servAddr(), updated.servPort(),
-                updated.token() == null ? ", no token" : ", token set");
+        out.printf("saved to %s: server %s:%d, %s%n", updated.file(), updated.servAddr(), updated.servPort(),
+                updated.token() != null ? "token set" : LocalTokens.isThisMachine(updated.servAddr())
+                        ? "no token: the local daemons' token is used (see tt config --help)"
+                        : "no token: give it with tt config --token TOKEN");
         return 0;
     }
 }

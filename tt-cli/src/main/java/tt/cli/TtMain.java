@@ -23,7 +23,8 @@ import java.util.Map;
                 "  tt env add TEST --os-prefix=cent,ubuntu2004",
                 "  tt env run TEST --use-ssh --cmd 'ls /'",
                 "",
-                "Exit codes: 0 done; 1 the server refused or a VM failed; 2 bad usage; 3 server not reachable."})
+                "Exit codes: 0 done; 1 the server refused or a VM failed; 2 bad usage or input the server rejects",
+                "as invalid; 3 server not reachable."})
 public final class TtMain {
 
     @Option(names = "--endpoint", scope = ScopeType.INHERIT, paramLabel = "ADDR:PORT",
@@ -47,13 +48,19 @@ public final class TtMain {
     static CommandLine commandLine() {
         TtMain root = new TtMain();
         CommandLine cli = new CommandLine(root);
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("tt: " + UsageErrors.describe(e));
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (root.debug) {
                 e.printStackTrace(cmd.getErr());
             }
             cmd.getErr().println("tt: " + e.getMessage());
-            if (e instanceof ApiException) {
-                return 1;
+            if (e instanceof ApiException api) {
+                return api.status() == 400 ? 2 : 1;
             }
             if (e instanceof IllegalArgumentException) {
                 return 2;
@@ -77,7 +84,9 @@ public final class TtMain {
 
     BackendClient backend() throws IOException {
         ClientConfig c = config();
-        return new BackendClient(c.baseUri(), c.token());
+        String token = c.token() == null && LocalTokens.isThisMachine(c.servAddr())
+                ? LocalTokens.pick(c.baseUri(), System.getenv()) : c.token();
+        return new BackendClient(c.baseUri(), token);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /** The daemon's settings, checked: everything wrong with the flags is reported before anything starts. */
 record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort, Path stateDir, String token,
-                  String accel, int portFirst, int portLast, int defaultMemMib, int bootTimeoutSeconds) {
+                  String tokenSource, String accel, int portFirst, int portLast, int defaultMemMib,
+                  int bootTimeoutSeconds) {
 
     static HostConfig from(HostMain f) throws IOException {
         require(f.cpuTotal > 0, "--cpu-total must be at least 1");
@@ -29,13 +30,22 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         Path stateDir = (f.stateDir != null ? f.stateDir : ServerMain.defaultStateDir("host-" + f.servPort))
                 .toAbsolutePath().normalize();
         Files.createDirectories(stateDir);
+        Path poolToken = Tokens.machinePoolTokenFile();
+        String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, poolToken);
+        String tokenSource = f.open ? "OPEN, no token" : f.token != null ? "token from --token"
+                : f.tokenFile != null ? "token from " + f.tokenFile : "the machine's pool token in " + poolToken;
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
-                f.servPort, stateDir, f.open ? null : Tokens.resolve(f.token, f.tokenFile, stateDir.resolve("token")), f.accel, Integer.parseInt(range[0]),
+                f.servPort, stateDir, token, tokenSource, f.accel, Integer.parseInt(range[0]),
                 Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds);
     }
 
     Path vmsDir() {
         return stateDir.resolve("vms");
+    }
+
+    /** The VMs' control sockets: a short path (a socket's has at most 107 bytes), one per daemon port. */
+    Path runtimeDir() {
+        return Path.of("/run", "tt-host-" + servPort);
     }
 
     String cgroupName() {

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -39,24 +40,30 @@ final class HostDaemon implements AutoCloseable {
     private final VmManager vms;
     private final EnvStack envs;
     private final ApiServer api;
+    private final StateLock lock;
 
     private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms, EnvStack envs,
-                       ApiServer api) {
+                       ApiServer api, StateLock lock) {
         this.config = config;
         this.images = images;
         this.cgroups = cgroups;
         this.vms = vms;
         this.envs = envs;
         this.api = api;
+        this.lock = lock;
     }
 
     static HostDaemon start(HostConfig config) throws IOException {
         Path imageRoot = ImageCatalog.checkRoot(config.imagePath());
+        StateLock lock = StateLock.tryTake(config.stateDir()).orElseThrow(() -> new IllegalArgumentException(
+                "another tt-host runs with the state folder " + config.stateDir() + ": stop it, or give this one"
+                        + " its own --state-dir (and --serv-port)"));
         if (ProcessHandle.current().pid() != 1) {
             LOG.warn("tt-host is not the first process of its own PID namespace: if it is killed with SIGKILL its"
                     + " QEMU processes survive. Start it with bin/tt-host, which runs it in one.");
         }
         sweep(config);
+        CapacityCheck.check(config.total(), CapacityCheck.Machine.of(config.stateDir())).forEach(LOG::warn);
         Cgroups cgroups = Cgroups.detect(CGROUP_FS, config.cgroupName());
         ImageCatalog images = new ImageCatalog(imageRoot);
         images.start();
@@ -67,26 +74,27 @@ final class HostDaemon implements AutoCloseable {
                 config.portLast());
         HostSshKey hostKey = HostSshKey.loadOrCreate(config.stateDir());
         Files.createDirectories(config.vmsDir());
-        VmManager vms = new VmManager(config.vmsDir(), config.servAddr(), images, engines, cgroups, ledger, ports,
-                hostKey, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
+        Files.createDirectories(config.runtimeDir());
+        VmManager vms = new VmManager(config.vmsDir(), config.runtimeDir(), config.servAddr(), images, engines, cgroups,
+                ledger, ports, hostKey, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
         String hostId = InetAddress.getLocalHost().getHostName() + ":" + config.servPort();
         HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
                 config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
                 List.copyOf(engines.keySet())), images);
-        // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's
+        // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's, which
+        // polls this host over its own API once that API serves
         EnvStack envs = EnvStack.start(new EnvStack.Settings(config.stateDir().resolve("envs"), null, null, null,
-                config.token(), config.token(), List.of(config.servAddr() + ":" + config.servPort()),
-                new EnvService.Limits(120, 10080, config.defaultMemMib())));
+                config.token(), config.token(), List.of(), new EnvService.Limits(120, 10080, config.defaultMemMib())));
         List<Object> resources = new ArrayList<>(envs.resources(version()));
         resources.add(hostResource);
         resources.add(new VmResource(vms));
         ApiServer api = ApiServer.start(config.servAddr(), config.servPort(),
                 config.token() == null ? null : envs.authenticator(), resources.toArray());
+        envs.addServer(config.servAddr() + ":" + config.servPort());
         LOG.info("tt-host {} serving http://{}:{}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId,
-                config.servAddr(), config.servPort(), config.token() == null ? "OPEN, no token"
-                        : "token required", imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
+                config.servAddr(), config.servPort(), config.tokenSource(), imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
         probeAccelerators(images, qemu);
-        return new HostDaemon(config, images, cgroups, vms, envs, api);
+        return new HostDaemon(config, images, cgroups, vms, envs, api, lock);
     }
 
     /** Decides KVM or TCG for each architecture now, so the log says it before the first VM. */
@@ -99,8 +107,20 @@ final class HostDaemon implements AutoCloseable {
         t.start();
     }
 
+    /** Sweeps what an ended daemon left behind, unless a daemon runs on this state folder (it swept at its start). */
+    static void sweepIfStopped(HostConfig config) throws IOException {
+        Optional<StateLock> lock = StateLock.tryTake(config.stateDir());
+        if (lock.isEmpty()) {
+            LOG.info("a tt-host runs with the state folder {}: nothing to sweep", config.stateDir());
+            return;
+        }
+        try (StateLock held = lock.get()) {
+            sweep(config);
+        }
+    }
+
     /** Removes VM folders and cgroups that a daemon killed without cleanup left behind. */
-    static void sweep(HostConfig config) throws IOException {
+    private static void sweep(HostConfig config) throws IOException {
         Path vmsDir = config.vmsDir();
         if (Files.isDirectory(vmsDir)) {
             try (Stream<Path> leftovers = Files.list(vmsDir)) {
@@ -110,6 +130,7 @@ final class HostDaemon implements AutoCloseable {
                 }
             }
         }
+        FileTrees.delete(config.runtimeDir());
         try {
             Cgroups.detect(CGROUP_FS, config.cgroupName()).removeAll();
         } catch (IOException e) {
@@ -131,9 +152,15 @@ final class HostDaemon implements AutoCloseable {
         try {
             images.close();
             cgroups.removeAll();
+            FileTrees.delete(config.runtimeDir());
         } catch (IOException e) {
             LOG.error("cleanup at stop: {}", e.getMessage());
         }
         LOG.info("tt-host stopped; nothing left in {}", config.vmsDir());
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.warn("state lock: {}", e.getMessage());
+        }
     }
 }

@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
         footer = {"", "Example (the seed's slave server):",
                 "  tt-host --image-path /srv/tt/images --cpu-total 2 --mem-total $[4*1024*1024] \\",
                 "          --disk-total $[40*1024*1024] --serv-addr 127.0.0.1 --serv-port 20000",
-                "", "Without --token or --token-file, a token is made and kept in STATE_DIR/token."})
+                "", "Without --token or --token-file, the API token is the machine's pool token, made on first use",
+                "and kept in ~/.local/state/tt/pool-token (or $XDG_STATE_HOME/tt/pool-token): a tt-backend on this",
+                "machine sends it by default. Hosts on other machines need the same token (copy the file or give",
+                "--token-file)."})
 public final class HostMain implements Callable<Integer> {
 
     @Option(names = "--image-path", required = true, paramLabel = "DIR",
@@ -80,7 +83,7 @@ public final class HostMain implements Callable<Integer> {
     public Integer call() throws Exception {
         HostConfig config = HostConfig.from(this);
         if (sweepOnly) {
-            HostDaemon.sweep(config);
+            HostDaemon.sweepIfStopped(config);
             return 0;
         }
         HostDaemon daemon = HostDaemon.start(config);

@@ -122,6 +122,22 @@ public final class HostProcess implements AutoCloseable {
         return launcher.exitValue();
     }
 
+    /** The {@code unshare} process that holds the daemon's namespace (the launcher's child). */
+    public Optional<ProcessHandle> namespace() {
+        return launcher.toHandle().children().filter(h -> h.info().command().orElse("").endsWith("/unshare"))
+                .findFirst();
+    }
+
+    /** SIGKILL to one process, as a user or the OOM killer would send it; returns at once. */
+    public static void sigkill(ProcessHandle process) {
+        process.destroyForcibly();
+    }
+
+    /** The launcher ({@code bin/tt-host}, the process the user started). */
+    public ProcessHandle launcher() {
+        return launcher.toHandle();
+    }
+
     /** SIGKILL to the daemon's JVM: no shutdown hook runs. Waits for the launcher to finish. */
     public void killDaemon() throws InterruptedException {
         ProcessHandle jvm = daemon().orElseThrow(() -> new IllegalStateException("no daemon JVM found"));

@@ -26,6 +26,7 @@ public final class TtCli {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("XDG_CONFIG_HOME", configHome.toString());
+        pb.environment().put("XDG_STATE_HOME", configHome.resolve("state").toString());
         pb.environment().remove("TT_SERVER");
         pb.environment().remove("TT_TOKEN");
         Process p = pb.start();

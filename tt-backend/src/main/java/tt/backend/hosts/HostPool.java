@@ -80,7 +80,8 @@ public final class HostPool implements AutoCloseable {
     public void start(Listener l, long pollMillis) {
         this.listener = l;
         store.hosts().forEach(this::join);
-        poller.scheduleWithFixedDelay(this::pollAll, 0, pollMillis, TimeUnit.MILLISECONDS);
+        // the hosts known from the database are first polled a period from now; added hosts at once
+        poller.scheduleWithFixedDelay(this::pollAll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Adds a host by address and port; its id is {@code address:port}. */

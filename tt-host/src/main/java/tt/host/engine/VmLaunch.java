@@ -7,20 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything an engine needs to start one VM: its folder (console log, control socket), disk,
- * sizes, port forwards (guest port to host port, bound on {@code bindAddress}), the file of SSH
- * keys to put in at boot and the cgroup.procs files the process must join before it runs.
+ * Everything an engine needs to start one VM: its folder (console and engine logs), its control
+ * socket (in a short runtime folder: a UNIX socket path has at most 107 bytes), disk, sizes, port
+ * forwards (guest port to host port, bound on {@code bindAddress}), the file of SSH keys to put in
+ * at boot and the cgroup.procs files the process must join before it runs.
  */
-public record VmLaunch(String vmId, String hostname, Image image, int cpus, int memMib, Path dir, Path overlay,
-                       String bindAddress, Map<Integer, Integer> forwards, Path authorizedKeys,
+public record VmLaunch(String vmId, String hostname, Image image, int cpus, int memMib, Path dir, Path controlSocket,
+                       Path overlay, String bindAddress, Map<Integer, Integer> forwards, Path authorizedKeys,
                        List<Path> cgroupProcs) {
 
     public Path consoleLog() {
         return dir.resolve("console.log");
-    }
-
-    public Path controlSocket() {
-        return dir.resolve("qmp.sock");
     }
 
     public Path engineLog() {

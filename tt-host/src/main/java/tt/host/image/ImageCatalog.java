@@ -38,21 +38,30 @@ public final class ImageCatalog implements AutoCloseable {
     }
 
     /**
-     * Refuses an image folder that is missing or lies under /tmp: the daemon runs with a private
-     * /tmp (as in the seed), so images there would be invisible to it.
+     * Refuses an image folder that lies under /tmp or is missing. /tmp is checked first, by name:
+     * the daemon runs with a private /tmp (as in the seed), so a folder there, even one that exists,
+     * is invisible to it.
      */
     public static Path checkRoot(Path imagePath) throws IOException {
         Path abs = imagePath.toAbsolutePath().normalize();
+        if (underTmp(abs)) {
+            throw new IOException("image path " + abs + " is under /tmp: tt-host runs with a private /tmp, so it"
+                    + " cannot see anything there; keep images in a folder outside /tmp, e.g. /srv/tt/images");
+        }
         if (!Files.isDirectory(abs)) {
             throw new IOException("image path " + abs + " is not a folder: create it and put images in it,"
                     + " e.g. with 'tt image build tinylinux-x86_64 --image-path " + abs + "'");
         }
         Path real = abs.toRealPath();
-        if (real.startsWith("/tmp")) {
-            throw new IOException("image path " + real + " is under /tmp, which is private to tt-host:"
-                    + " keep images in a folder outside /tmp, e.g. /srv/tt/images");
+        if (underTmp(real)) {
+            throw new IOException("image path " + abs + " leads to " + real + ", under /tmp: tt-host runs with a"
+                    + " private /tmp, so it cannot see anything there; keep images outside /tmp, e.g. /srv/tt/images");
         }
         return real;
+    }
+
+    private static boolean underTmp(Path p) {
+        return p.startsWith("/tmp");
     }
 
     public synchronized void start() throws IOException {

@@ -58,6 +58,7 @@ public final class VmManager implements AutoCloseable {
     }
 
     private final Path vmsDir;
+    private final Path socketsDir;
     private final String address;
     private final ImageCatalog images;
     private final Map<String, Engine> engines;
@@ -75,9 +76,10 @@ public final class VmManager implements AutoCloseable {
     });
     private final SecureRandom random = new SecureRandom();
 
-    public VmManager(Path vmsDir, String address, ImageCatalog images, Map<String, Engine> engines, Cgroups cgroups,
+    public VmManager(Path vmsDir, Path socketsDir, String address, ImageCatalog images, Map<String, Engine> engines, Cgroups cgroups,
                      ResourceLedger ledger, PortAllocator portAllocator, HostSshKey hostKey, Defaults defaults) {
         this.vmsDir = vmsDir;
+        this.socketsDir = socketsDir;
         this.address = address;
         this.images = images;
         this.engines = engines;
@@ -154,7 +156,8 @@ public final class VmManager implements AutoCloseable {
             }
             vm.ports = Map.copyOf(forwards);
             try {
-                vm.process = engine.start(new VmLaunch(vm.id, vm.name, vm.image, vm.cpu, vm.memMib, vm.dir, overlay,
+                vm.process = engine.start(new VmLaunch(vm.id, vm.name, vm.image, vm.cpu, vm.memMib, vm.dir,
+                        controlSocket(vm), overlay,
                         address, forwards, keysFile, vm.cgroup.procsFiles()));
                 break;
             } catch (IOException e) {
@@ -276,6 +279,7 @@ public final class VmManager implements AutoCloseable {
         }
         try {
             FileTrees.delete(vm.dir);
+            Files.deleteIfExists(controlSocket(vm));
         } catch (IOException e) {
             LOG.error("vm {}: files not removed from {}: {}", vm.id, vm.dir, e.getMessage());
         }
@@ -285,6 +289,10 @@ public final class VmManager implements AutoCloseable {
                 ledger.release(vm.capacity());
             }
         }
+    }
+
+    private Path controlSocket(Vm vm) {
+        return socketsDir.resolve(vm.id + ".qmp");
     }
 
     private Vm find(String id) {

@@ -64,16 +64,21 @@ class ImageCatalogTest {
     }
 
     @Test
-    void refusesImagePathsUnderTmpOrMissing(@TempDir Path somewhere) throws IOException {
+    void refusesImagePathsUnderTmpOrMissing() throws IOException {
         Path tmp = Files.createTempDirectory(Path.of("/tmp"), "tt-images");
         try {
             IOException e = assertThrows(IOException.class, () -> ImageCatalog.checkRoot(tmp));
-            assertTrue(e.getMessage().contains("under /tmp"), e.getMessage());
+            assertTrue(e.getMessage().contains("under /tmp: tt-host runs with a private /tmp"), e.getMessage());
         } finally {
             Files.delete(tmp);
         }
-        IOException missing = assertThrows(IOException.class, () -> ImageCatalog.checkRoot(somewhere.resolve("nope")));
-        assertTrue(missing.getMessage().contains("is not a folder"));
+        IOException hidden = assertThrows(IOException.class,
+                () -> ImageCatalog.checkRoot(Path.of("/tmp/tt-images-the-daemon-cannot-see")));
+        assertTrue(hidden.getMessage().contains("under /tmp: tt-host runs with a private /tmp"),
+                "a folder under /tmp that the daemon's private /tmp hides is not called missing: " + hidden.getMessage());
+        IOException missing = assertThrows(IOException.class,
+                () -> ImageCatalog.checkRoot(Path.of("target/no-such-images").toAbsolutePath()));
+        assertTrue(missing.getMessage().contains("is not a folder"), missing.getMessage());
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

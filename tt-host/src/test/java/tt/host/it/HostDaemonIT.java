@@ -2,6 +2,8 @@ package tt.host.it;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tt.api.ExecResult;
 import tt.api.HostInfo;
 import tt.api.VmCreateRequest;
@@ -200,8 +202,13 @@ class HostDaemonIT {
         }
     }
 
-    @Test
-    void sigkillOfTheDaemonLeavesNoQemuNoCgroupNoOverlay() throws Exception {
+    /**
+     * SIGKILL of the daemon's JVM, of the unshare process holding its namespace, or of the launcher
+     * the user started: within seconds no QEMU, cgroup or VM folder is left, and no daemon runs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"daemon", "namespace", "launcher"})
+    void sigkillLeavesNoQemuNoCgroupNoVmFolder(String target) throws Exception {
         HostProcess host = startHost(2, 2 * GIB_KIB);
         try {
             HostClient client = host.client();
@@ -211,11 +218,15 @@ class HostDaemonIT {
             awaitReady(client, b.id());
             List<ProcessHandle> qemus = host.qemus();
             assertEquals(2, qemus.size());
-            host.killDaemon();
-            for (ProcessHandle q : qemus) {
-                Wait.until("QEMU " + q.pid() + " gone", Duration.ofSeconds(10), () -> !q.isAlive());
-            }
-            assertNothingLeft(host);
+            ProcessHandle daemon = host.daemon().orElseThrow();
+            ProcessHandle victim = switch (target) {
+                case "daemon" -> daemon;
+                case "namespace" -> host.namespace().orElseThrow();
+                default -> host.launcher();
+            };
+            HostProcess.sigkill(victim);
+            Wait.until("no QEMU, cgroup or VM folder left after SIGKILL of the " + target, Duration.ofSeconds(15),
+                    () -> qemus.stream().noneMatch(ProcessHandle::isAlive) && !daemon.isAlive() && nothingLeft(host));
         } finally {
             host.close();
         }
@@ -239,13 +250,21 @@ class HostDaemonIT {
     }
 
     private static void assertNothingLeft(HostProcess host) throws IOException {
+        assertTrue(nothingLeft(host), "no VM folder, control socket or cgroup is left");
+    }
+
+    private static boolean nothingLeft(HostProcess host) throws IOException {
         try (Stream<Path> left = Files.list(host.stateDir().resolve("vms"))) {
-            assertEquals(List.of(), left.toList(), "no VM folder is left");
+            if (left.findAny().isPresent()) {
+                return false;
+            }
         }
-        for (String hierarchy : List.of("cpu", "memory")) {
-            Path group = Path.of("/sys/fs/cgroup", hierarchy, "tt-host-" + host.port());
-            assertFalse(Files.exists(group), group + " is left");
+        if (Files.exists(Path.of("/run/tt-host-" + host.port()))) {
+            return false;
         }
+        // cgroup v1 hierarchies, or the unified v2 tree
+        return Stream.of("cpu", "memory", "")
+                .noneMatch(h -> Files.exists(Path.of("/sys/fs/cgroup", h, "tt-host-" + host.port())));
     }
 
     private static List<String> openFiles(ProcessHandle p) throws IOException {

@@ -19,7 +19,8 @@ class QemuCommandTest {
         ImageManifest m = new ImageManifest("qemu:tiny-1.0:6.1." + arch, arch, "vmlinuz", "initrd.img", "disk.qcow2",
                 "console=ttyS0 quiet", "root", 256, null, null);
         Image image = new Image(ImageName.parse("qemu:tiny-1.0:6.1." + arch), Path.of("/srv/images/x"), m, 1024);
-        return new VmLaunch("vm-1", "web1", image, 2, 512, dir, dir.resolve("disk.qcow2"), "127.0.0.1",
+        return new VmLaunch("vm-1", "web1", image, 2, 512, dir, dir.resolve("qmp.sock"), dir.resolve("disk.qcow2"),
+                "127.0.0.1",
                 Map.of(22, 30001, 80, 30002), dir.resolve("authorized_keys"), List.of());
     }
 
