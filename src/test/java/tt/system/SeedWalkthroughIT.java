@@ -103,8 +103,12 @@ class SeedWalkthroughIT {
                 assertEquals(1, r.exitCode(), "a failing command makes tt exit non-zero");
                 assertTrue(r.out().contains("(exit 3)") && r.out().contains("oops"), r.out());
 
-                r = tt.run("env", "add", "W", "--os-prefix=windows");
+                r = tt.run("env", "ssh", "TEST", "--cmd", "true");
                 assertEquals(1, r.exitCode());
+                assertTrue(r.err().startsWith("tt: ENV TEST was made without an SSH key of yours"), r.err());
+
+                r = tt.run("env", "add", "W", "--os-prefix=windows");
+                assertEquals(2, r.exitCode(), "input the server rejects as invalid exits like bad usage");
                 assertTrue(r.err().startsWith("tt: OS prefix 'windows' matches no image"), r.err());
                 assertEquals(1, r.err().lines().count(), "one line, no stack trace: " + r.err());
 
@@ -143,6 +147,13 @@ class SeedWalkthroughIT {
             assertEquals(0, r.exitCode(), r.out() + r.err());
             assertTrue(r.out().contains("via-ssh\nSOLO-minilinux-2-0-x86_64"), "a real OpenSSH login with the user's key: "
                     + r.out());
+            assertEquals("", r.err(), "no OpenSSH chatter ('Permanently added ...')");
+            Path otherKey = work.resolve("other-key-" + solo.port());
+            assertEquals(0, new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", otherKey.toString())
+                    .start().waitFor());
+            r = direct.run("env", "ssh", "SOLO", "-i", otherKey.toString(), "--cmd", "true");
+            assertEquals(1, r.exitCode());
+            assertTrue(r.err().startsWith("tt: the key " + otherKey + " is not one ENV SOLO was made with"), r.err());
             r = direct.run("env", "run", "SOLO", "--use-ssh", "--cmd", "hostname");
             assertEquals(0, r.exitCode(), r.out() + r.err());
             assertTrue(r.out().contains("SOLO-minilinux-2-0-x86_64\n"), r.out());

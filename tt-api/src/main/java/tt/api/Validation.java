@@ -60,8 +60,8 @@ public final class Validation {
 
     public static long range(String what, long value, long min, long max, String unit) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(what + " " + value + " " + unit + " is out of range: use "
-                    + min + " to " + max + " " + unit);
+            String u = unit.isEmpty() ? "" : " " + unit;
+            throw new IllegalArgumentException(what + " " + value + u + " is out of range: use " + min + " to " + max + u);
         }
         return value;
     }

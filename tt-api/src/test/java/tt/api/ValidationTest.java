@@ -45,6 +45,9 @@ class ValidationTest {
                 () -> Validation.range("memory", -1, 64, 1024, "MiB"));
         assertTrue(e.getMessage().contains("64 to 1024 MiB"), e.getMessage());
         assertEquals(128, Validation.range("memory", 128, 64, 1024, "MiB"));
+        IllegalArgumentException unitless = assertThrows(IllegalArgumentException.class,
+                () -> Validation.range("replicas", 0, 1, 1000, ""));
+        assertEquals("replicas 0 is out of range: use 1 to 1000", unitless.getMessage());
     }
 
     @Test

@@ -11,6 +11,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
+import tt.api.KeyFingerprint;
 import tt.api.RunResult;
 import tt.client.BackendClient;
 
@@ -212,6 +213,8 @@ final class EnvCommand {
             }
             out.printf("ENV %s (%s): %s, owner %s, created %s, expires %s%n", e.name(), e.id(), e.state(), e.owner(),
                     e.createdAt(), e.expiresAt());
+            out.println("ssh keys: " + (e.sshKeys().isEmpty() ? "none (made without --ssh-key: use 'tt env run')"
+                    : String.join(" ", e.sshKeys())));
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("VM", "IMAGE", "STATE", "HOST", "SSH", "PORTS"));
             for (EnvVm vm : e.vms()) {
@@ -329,8 +332,9 @@ final class EnvCommand {
             if (port == null || target.address() == null) {
                 throw new IllegalArgumentException("VM " + target.name() + " has no SSH port yet (it is " + target.state() + ")");
             }
+            checkKey(e);
             List<String> cmd = new ArrayList<>(List.of("ssh", "-p", port.toString(), "-o", "StrictHostKeyChecking=no",
-                    "-o", "UserKnownHostsFile=/dev/null"));
+                    "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"));
             if (identity != null) {
                 cmd.addAll(List.of("-i", identity.toString()));
             }
@@ -340,6 +344,24 @@ final class EnvCommand {
                 cmd.add(command);
             }
             return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        }
+
+        /** Refuses at once, saying why, a login the VMs cannot accept: an ENV with no user key, or a key not its own. */
+        private void checkKey(EnvInfo e) throws IOException {
+            if (e.sshKeys().isEmpty()) {
+                throw new IllegalStateException("ENV " + e.name() + " was made without an SSH key of yours, so its VMs"
+                        + " take no login from you: make an ENV with --ssh-key ~/.ssh/id_ed25519.pub, or run commands"
+                        + " with 'tt env run " + e.name() + " --cmd ...'");
+            }
+            Path publicKey = identity == null ? null : Path.of(identity + ".pub");
+            if (publicKey != null && Files.isRegularFile(publicKey)) {
+                String line = Files.readString(publicKey, StandardCharsets.US_ASCII).strip();
+                if (!e.sshKeys().contains(KeyFingerprint.of(line))) {
+                    throw new IllegalStateException("the key " + identity + " is not one ENV " + e.name()
+                            + " was made with (its keys: " + String.join(" ", e.sshKeys()) + "): give the matching"
+                            + " private key with -i");
+                }
+            }
         }
     }
 }

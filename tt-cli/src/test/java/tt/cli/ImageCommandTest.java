@@ -41,7 +41,7 @@ class ImageCommandTest {
         cli.setErr(new PrintWriter(err));
         int code = cli.execute("image", "build", "no-such", "--image-path", "/nonexistent");
         String message = err.toString();
-        assertTrue(message.contains("unknown recipe 'no-such': choose one of [tinylinux-aarch64, tinylinux-x86_64]"),
+        assertTrue(message.contains("unknown recipe 'no-such': choose one of [") && message.contains("tinylinux-x86_64"),
                 message);
         assertEquals(2, code, "a bad argument is a usage error");
     }

@@ -75,6 +75,22 @@ class TtMainTest {
     }
 
     @Test
+    void usageErrorsAreOneLinePlusAPointerToHelpWithTheRightSuggestion() {
+        Run typo = run("env", "lst");
+        assertEquals(2, typo.code());
+        assertEquals(List.of("tt: 'lst' is not a 'tt env' command; did you mean 'list'?",
+                "Try 'tt env --help' for more information."), typo.err().lines().toList());
+        Run badFlag = run("env", "add", "X", "--os-prefx=cent");
+        assertEquals(2, badFlag.code());
+        assertEquals(List.of("tt: unknown option '--os-prefx' for 'tt env add'; did you mean '--os-prefix'?",
+                "Try 'tt env add --help' for more information."), badFlag.err().lines().toList());
+        Run missing = run("env", "show");
+        assertEquals(2, missing.code());
+        assertEquals(2, missing.err().lines().count(), missing.err());
+        assertTrue(missing.err().startsWith("tt: Missing required parameter: 'NAME'"), missing.err());
+    }
+
+    @Test
     void completionScriptCoversTheCommands() {
         Run completion = run("completion");
         assertEquals(0, completion.code());

@@ -10,6 +10,7 @@ import org.glassfish.jersey.server.ServerProperties;
 import tt.api.Json;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 
 /** The HTTP server (Grizzly) with Jersey, TT's JSON settings, error mapping and the token check. */
@@ -26,6 +27,7 @@ public final class ApiServer implements AutoCloseable {
      * explicit {@code --open}) requests are not checked.
      */
     public static ApiServer start(String address, int port, Authenticator authenticator, Object... resources) throws IOException {
+        JulBridge.install();
         ObjectMapper mapper = Json.mapper();
         ResourceConfig config = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
@@ -40,7 +42,14 @@ public final class ApiServer implements AutoCloseable {
         }
         URI uri = URI.create("http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/");
         HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, config, false);
-        server.start();
+        try {
+            server.start();
+        } catch (BindException e) {
+            server.shutdownNow();
+            throw new IOException("cannot listen on " + address + ":" + port + ": " + e.getMessage()
+                    + "; another program has that port (see it with: ss -ltnp 'sport = :" + port + "'): stop it,"
+                    + " or choose another port", e);
+        }
         return new ApiServer(server);
     }
 

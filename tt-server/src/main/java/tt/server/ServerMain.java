@@ -1,6 +1,5 @@
 package tt.server;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -14,8 +13,7 @@ public final class ServerMain {
 
     /** Runs a picocli command with JUL routed to SLF4J, failures as one line, and exits with its code. */
     public static void run(Object command, String name, String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        JulBridge.install();
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(name + ": " + e.getMessage());

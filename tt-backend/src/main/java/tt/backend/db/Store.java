@@ -20,8 +20,9 @@ import java.util.UUID;
 /** The backend's rows: hosts of the pool, ENVs and their VMs. */
 public final class Store {
 
-    /** An ENV row. */
-    public record Env(String id, String name, String owner, Instant createdAt, Instant expiresAt) {
+    /** An ENV row; {@code sshKeys} are the fingerprints of the keys it was made with. */
+    public record Env(String id, String name, String owner, Instant createdAt, Instant expiresAt,
+                      List<String> sshKeys) {
     }
 
     /** A VM row; {@code hostVmId} is null until the host has accepted the VM. */
@@ -87,12 +88,13 @@ public final class Store {
                 }
             }
             try (PreparedStatement e = c.prepareStatement(
-                    "INSERT INTO envs (id, name, owner, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO envs (id, name, owner, created_at, expires_at, ssh_keys) VALUES (?, ?, ?, ?, ?, ?)")) {
                 e.setString(1, env.id());
                 e.setString(2, env.name());
                 e.setString(3, env.owner());
                 e.setTimestamp(4, Timestamp.from(env.createdAt()));
                 e.setTimestamp(5, Timestamp.from(env.expiresAt()));
+                e.setString(6, String.join(",", env.sshKeys()));
                 e.executeUpdate();
             }
             try (PreparedStatement v = c.prepareStatement("INSERT INTO vms (env_id, name, image, host_id, cpu, mem_mib,"
@@ -148,7 +150,7 @@ public final class Store {
     }
 
     public Optional<Env> envByName(String name) {
-        return query("SELECT id, name, owner, created_at, expires_at FROM envs WHERE name = ?",
+        return query(ENV_COLUMNS + " WHERE name = ?",
                 ps -> ps.setString(1, name), Store::env).stream().findFirst();
     }
 
@@ -157,12 +159,12 @@ public final class Store {
     }
 
     public List<Env> envs() {
-        return query("SELECT id, name, owner, created_at, expires_at FROM envs ORDER BY created_at, name", ps -> { },
+        return query(ENV_COLUMNS + " ORDER BY created_at, name", ps -> { },
                 Store::env);
     }
 
     public List<Env> expiredEnvs(Instant now) {
-        return query("SELECT id, name, owner, created_at, expires_at FROM envs WHERE expires_at < ?",
+        return query(ENV_COLUMNS + " WHERE expires_at < ?",
                 ps -> ps.setTimestamp(1, Timestamp.from(now)), Store::env);
     }
 
@@ -201,12 +203,14 @@ public final class Store {
         });
     }
 
+    private static final String ENV_COLUMNS = "SELECT id, name, owner, created_at, expires_at, ssh_keys FROM envs";
     private static final String VM_COLUMNS = "SELECT env_id, name, image, host_id, host_vm_id, cpu, mem_mib, disk_mib,"
             + " state, address, ports, error FROM vms";
 
     private static Env env(ResultSet rs) throws SQLException {
+        String keys = rs.getString(6);
         return new Env(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                rs.getTimestamp(5).toInstant());
+                rs.getTimestamp(5).toInstant(), keys == null || keys.isEmpty() ? List.of() : List.of(keys.split(",")));
     }
 
     private static Vm vm(ResultSet rs) throws SQLException {

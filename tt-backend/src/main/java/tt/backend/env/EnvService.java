@@ -9,6 +9,7 @@ import tt.api.EnvState;
 import tt.api.ExecResult;
 import tt.api.ImageName;
 import tt.api.ImageSelection;
+import tt.api.KeyFingerprint;
 import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.api.Validation;
@@ -135,7 +136,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             }
         }
         Instant now = Instant.now();
-        Store.Env env = new Store.Env(envId, name, owner, now, now.plus(Duration.ofMinutes(lifetime)));
+        Store.Env env = new Store.Env(envId, name, owner, now, now.plus(Duration.ofMinutes(lifetime)),
+                keys.stream().map(KeyFingerprint::of).distinct().toList());
         // registered before the ENV can be seen, so that a delete racing this create waits for its VMs
         CountDownLatch inFlight = new CountDownLatch(vms.size());
         creating.put(envId, inFlight);
@@ -475,7 +477,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 ? EnvState.CREATING
                 : !vms.isEmpty() && vms.stream().allMatch(v -> v.state() == VmState.STOPPED) ? EnvState.STOPPED
                 : EnvState.READY;
-        return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(),
+        return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(), env.sshKeys(),
                 vms.stream().map(Store.Vm::view).toList());
     }
 
