@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -111,16 +112,14 @@ class AgentBootstrapIT {
 
             String orphan = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 2);
             vms.create(orphan, spec, AgentKeys.generate("orphan").publicKey());
-            OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envNames(prefix),
-                    Map.of("tt-tinylinux-1", envName, "tt-gone-3", prefix + "gone-3"), Set.of());
+            OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envs(prefix), Set.of(),
+                    Map.of("tt-tinylinux-1", envName, "tt-gone-3", prefix + "gone-3"), Instant.now(), Duration.ZERO);
             assertEquals(List.of(orphan), sweep.envsToDelete());
             assertEquals(List.of("tt-gone-3"), sweep.nodesToRemove());
-            for (String env : sweep.envsToDelete()) {
-                vms.delete(env);
-            }
+            assertEquals(Map.of(), vms.deleteAll(sweep.envsToDelete()));
             vms.delete(envName);
             vms.delete(envName);
-            assertEquals(List.of(), vms.envNames(prefix));
+            assertEquals(Map.of(), vms.envs(prefix));
             Wait.until("the host has no VM left", Duration.ofSeconds(30), () -> pool.host().client().vms().isEmpty());
             IllegalArgumentException noImage = assertThrows(IllegalArgumentException.class, () -> vms.create(
                     prefix + "x-1", new AgentVms.Spec("freebsd", null, null, 1, 512, null, 30), keys.publicKey()));

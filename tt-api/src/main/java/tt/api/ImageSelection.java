@@ -20,11 +20,7 @@ public final class ImageSelection {
         }
         Set<String> chosen = new LinkedHashSet<>();
         for (String prefix : prefixes) {
-            if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{1,64}")) {
-                throw new IllegalArgumentException("bad OS prefix '" + Validation.printable(prefix)
-                        + "': use letters, digits, '.', '-' or '_'");
-            }
-            List<String> hits = matching(available, prefix);
+            List<String> hits = matching(available, checkPrefix(prefix));
             if (hits.isEmpty()) {
                 throw new IllegalArgumentException("OS prefix '" + prefix + "' matches no image in the pool; images: "
                         + available.stream().sorted().toList());
@@ -39,6 +35,20 @@ public final class ImageSelection {
             chosen.add(name);
         }
         return new ArrayList<>(chosen);
+    }
+
+    /** The images matching any of the prefixes, sorted, each once; empty when none does. */
+    public static List<String> matchingAny(Collection<String> available, List<String> osPrefixes) {
+        return osPrefixes.stream().map(ImageSelection::checkPrefix).flatMap(p -> matching(available, p).stream())
+                .distinct().sorted().toList();
+    }
+
+    private static String checkPrefix(String prefix) {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("bad OS prefix '" + Validation.printable(prefix)
+                    + "': use letters, digits, '.', '-' or '_'");
+        }
+        return prefix;
     }
 
     /** The images whose OS part starts with the prefix (case and {@code -._} ignored), sorted by name. */

@@ -46,4 +46,12 @@ class ImageSelectionTest {
         assertEquals(List.of("qemu:ubuntu-22.04:x86_64"), ImageSelection.matching(pool, "Ubuntu_22"));
         assertEquals(List.of(), ImageSelection.matching(pool, "windows"));
     }
+
+    @Test
+    void matchingAnyPrefixMayFindNothing() {
+        assertEquals(List.of("qemu:ubuntu-20.04:5.4.x86_64", "qemu:ubuntu-22.04:5.15.x86_64"),
+                ImageSelection.matchingAny(POOL, List.of("ubuntu", "ubuntu2004")));
+        assertEquals(List.of(), ImageSelection.matchingAny(POOL, List.of("windows")), "nothing matches: no error");
+        assertThrows(IllegalArgumentException.class, () -> ImageSelection.matchingAny(POOL, List.of("a b")));
+    }
 }

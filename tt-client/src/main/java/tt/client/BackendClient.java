@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.HostStatus;
+import tt.api.ImageInfo;
 import tt.api.Json;
 import tt.api.PoolStatus;
 import tt.api.RunRequest;
@@ -14,6 +15,7 @@ import tt.api.TokenInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -22,10 +24,23 @@ import java.util.function.Consumer;
 public final class BackendClient {
 
     private static final ObjectMapper JSON = Json.mapper();
+    private final URI base;
+    private final String token;
     private final RestTransport rest;
 
     public BackendClient(URI base, String token) {
-        this.rest = new RestTransport(base, token);
+        this(base, token, RestTransport.DEFAULT_READ_TIMEOUT);
+    }
+
+    private BackendClient(URI base, String token, Duration readTimeout) {
+        this.base = base;
+        this.token = token;
+        this.rest = new RestTransport(base, token, readTimeout);
+    }
+
+    /** The same client, giving up on an answer that takes longer than {@code readTimeout}. */
+    public BackendClient withReadTimeout(Duration readTimeout) {
+        return new BackendClient(base, token, readTimeout);
     }
 
     public PoolStatus status() throws IOException {
@@ -54,6 +69,11 @@ public final class BackendClient {
     public EnvInfo startEnv(String name) throws IOException {
         return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/start", null),
                 EnvInfo.class);
+    }
+
+    /** The pool's images (a single tt-host: its own), with what is known of each. */
+    public List<ImageInfo> images() throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/images", null), new TypeReference<>() { });
     }
 
     public void deleteEnv(String name) throws IOException {

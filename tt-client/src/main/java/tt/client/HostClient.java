@@ -23,7 +23,7 @@ public final class HostClient {
 
     /** @param base e.g. {@code http://127.0.0.1:20000}; @param token the API token, or null */
     public HostClient(URI base, String token) {
-        this.rest = new RestTransport(base, token);
+        this.rest = new RestTransport(base, token, RestTransport.DEFAULT_READ_TIMEOUT);
     }
 
     /** The host's address, e.g. {@code http://127.0.0.1:20000}. */

@@ -13,6 +13,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -29,13 +30,16 @@ final class RestTransport {
 
     private static final ObjectMapper JSON = Json.mapper();
     private static final int CONNECT_TIMEOUT_MS = 5_000;
-    private static final int READ_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+    /** Long enough for a long poll or a long run; callers that must not wait so long give their own. */
+    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofHours(2);
     private final URI base;
     private final String token;
+    private final int readTimeoutMillis;
 
-    RestTransport(URI base, String token) {
+    RestTransport(URI base, String token, Duration readTimeout) {
         this.base = base;
         this.token = token;
+        this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
     }
 
     URI base() {
@@ -71,7 +75,7 @@ final class RestTransport {
     private HttpURLConnection open(String method, String path, Object body, String accept) throws IOException {
         HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
         c.setConnectTimeout(CONNECT_TIMEOUT_MS);
-        c.setReadTimeout(READ_TIMEOUT_MS);
+        c.setReadTimeout(readTimeoutMillis);
         c.setRequestMethod(method);
         c.setRequestProperty("Accept", accept);
         if (token != null) {

@@ -87,7 +87,7 @@ public final class AgentBootstrap {
             String found = run(session, "j=$(command -v java) || { echo 'no java on the PATH in the VM: use an image"
                     + " with a Java " + MIN_JAVA + "+ runtime' >&2; exit 127; }; r=$(dirname \"$(dirname \"$(readlink -f"
                     + " \"$j\")\")\")/release; if [ -f \"$r\" ]; then grep '^JAVA_VERSION=' \"$r\"; fi; mkdir -p "
-                    + remoteDir + " && cat > " + remoteDir + "/agent.jar", agentJar);
+                    + remoteDir + "/tmp && cat > " + remoteDir + "/agent.jar", agentJar);
             String version = javaVersion(found);
             log.println("tt: Java in the VM: " + (version == null ? "version unknown (no release file)" : version));
             if (version != null && majorVersion(version) < MIN_JAVA) {
@@ -96,7 +96,9 @@ public final class AgentBootstrap {
             }
             log.println("tt: uploaded agent.jar (" + agentJar.length + " bytes) to " + remoteDir);
             ChannelExec ch = (ChannelExec) session.openChannel("exec");
-            ch.setCommand("cd " + remoteDir + " && exec java " + options + (options.isEmpty() ? "" : " ") + "-jar agent.jar");
+            // temporary files go to the agent's disk: a tmpfs /tmp (Debian 13's) is smaller than Jenkins' 1 GiB minimum
+            ch.setCommand("cd " + remoteDir + " && exec java " + options + (options.isEmpty() ? "" : " ")
+                    + "-Djava.io.tmpdir=" + remoteDir + "/tmp -jar agent.jar");
             ch.setErrStream(log, true);
             InputStream out = ch.getInputStream();
             OutputStream in = ch.getOutputStream();

@@ -11,10 +11,13 @@ import tt.client.BackendClient;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -126,8 +129,26 @@ public final class AgentVms {
         }
     }
 
-    /** The names of the ENVs this token sees that start with the prefix. */
-    public List<String> envNames(String prefix) throws IOException {
-        return backend.envs().stream().map(EnvInfo::name).filter(n -> n.startsWith(prefix)).sorted().toList();
+    /** The ENVs this token sees whose name starts with the prefix, with when each was made. */
+    public Map<String, Instant> envs(String prefix) throws IOException {
+        Map<String, Instant> found = new TreeMap<>();
+        backend.envs().stream().filter(e -> e.name().startsWith(prefix)).forEach(e -> found.put(e.name(), e.createdAt()));
+        return found;
+    }
+
+    /**
+     * Deletes each ENV, going on past one that cannot be deleted; returns the failures (ENV name to
+     * why), empty when every one is gone.
+     */
+    public Map<String, String> deleteAll(Collection<String> envNames) {
+        Map<String, String> failures = new TreeMap<>();
+        for (String env : envNames) {
+            try {
+                delete(env);
+            } catch (IOException | RuntimeException e) {
+                failures.put(env, String.valueOf(e.getMessage()));
+            }
+        }
+        return failures;
     }
 }

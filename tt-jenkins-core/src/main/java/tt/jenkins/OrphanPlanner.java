@@ -1,6 +1,7 @@
 package tt.jenkins;
 
-import java.util.Collection;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,11 @@ import java.util.stream.Collectors;
  * What a periodic sweep removes: TT ENVs that this Jenkins made (tagged with its instance id in
  * their name) but that no node uses any more, and nodes whose ENV is gone. Run after a controller
  * restart too, it cleans what the restart left.
+ *
+ * <p>The caller reads the backend's ENVs first, then the agents on their way, then the nodes: an
+ * agent's name is on its way before its ENV is asked for, and a node before it stops being on its
+ * way, so an agent being made is never missed. An ENV younger than {@code minAge} is left alone
+ * in any case.
  */
 public final class OrphanPlanner {
 
@@ -22,17 +28,18 @@ public final class OrphanPlanner {
 
     /**
      * @param ownPrefix the ENV name prefix this Jenkins uses ({@link AgentNames#envPrefix})
-     * @param envs      every ENV name the backend lists for this Jenkins' token
+     * @param envs      every ENV of this Jenkins' token that starts with the prefix, with when it was made
+     * @param starting  agents on their way (their node names, which are their ENV names)
      * @param nodes     node name to the ENV it runs on, for every TT node of this Jenkins
-     * @param starting  ENVs being made right now (not orphans yet)
      */
-    public static Sweep plan(String ownPrefix, Collection<String> envs, Map<String, String> nodes,
-                             Set<String> starting) {
+    public static Sweep plan(String ownPrefix, Map<String, Instant> envs, Set<String> starting,
+                             Map<String, String> nodes, Instant now, Duration minAge) {
         Set<String> used = Set.copyOf(nodes.values());
-        List<String> orphanEnvs = envs.stream().filter(e -> e.startsWith(ownPrefix))
-                .filter(e -> !used.contains(e) && !starting.contains(e)).sorted().toList();
-        Set<String> existing = Set.copyOf(envs);
-        List<String> orphanNodes = nodes.entrySet().stream().filter(n -> !existing.contains(n.getValue()))
+        List<String> orphanEnvs = envs.entrySet().stream().filter(e -> e.getKey().startsWith(ownPrefix))
+                .filter(e -> !used.contains(e.getKey()) && !starting.contains(e.getKey()))
+                .filter(e -> !e.getValue().isAfter(now.minus(minAge)))
+                .map(Map.Entry::getKey).sorted().toList();
+        List<String> orphanNodes = nodes.entrySet().stream().filter(n -> !envs.containsKey(n.getValue()))
                 .map(Map.Entry::getKey).sorted().collect(Collectors.toList());
         return new Sweep(orphanEnvs, orphanNodes);
     }

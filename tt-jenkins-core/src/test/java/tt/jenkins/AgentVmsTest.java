@@ -1,9 +1,17 @@
 package tt.jenkins;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import tt.api.RunResult;
+import tt.client.BackendClient;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -64,6 +72,34 @@ class AgentVmsTest {
         assertEquals("==== centos-1: exit 2 (30 ms) ====\nboom\n", EnvRunReport.format(results.get(1)));
         assertEquals("==== bsd-1: could not run: SSH refused (5 ms) ====\n", EnvRunReport.format(results.get(2)));
         assertEquals(List.of("centos-1 (exit 2)", "bsd-1 (could not run)"), EnvRunReport.failures(results));
+    }
+
+    @Test
+    void aSweepGoesOnPastAnEnvItCannotDelete() throws Exception {
+        // the backend's answers, from memory: one ENV fails to delete, one is already gone
+        HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> deleted = new CopyOnWriteArrayList<>();
+        backend.createContext("/api/v1/envs/", exchange -> {
+            String env = exchange.getRequestURI().getPath().substring("/api/v1/envs/".length());
+            int status = env.equals("j1-broken") ? 500 : env.equals("j1-gone") ? 404 : 204;
+            if (status == 204) {
+                deleted.add(env);
+            }
+            byte[] body = status == 204 ? new byte[0] : "{\"error\":\"internal error: disk on fire\"}".getBytes();
+            exchange.sendResponseHeaders(status, status == 204 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        backend.start();
+        try {
+            AgentVms vms = new AgentVms(new BackendClient(URI.create("http://127.0.0.1:" + backend.getAddress().getPort()),
+                    "t"));
+            Map<String, String> failures = vms.deleteAll(List.of("j1-a", "j1-broken", "j1-gone", "j1-b"));
+            assertEquals(List.of("j1-a", "j1-b"), deleted, "the ENVs after the failing one are deleted too");
+            assertEquals(Map.of("j1-broken", "internal error: disk on fire"), failures, "an ENV already gone is no failure");
+        } finally {
+            backend.stop(0);
+        }
     }
 
     private static AgentVms.Spec spec(String os, String image) {

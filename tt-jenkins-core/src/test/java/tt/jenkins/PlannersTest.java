@@ -2,10 +2,13 @@ package tt.jenkins;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,10 +62,13 @@ class PlannersTest {
 
     @Test
     void sweepsOwnEnvsWithoutNodesAndNodesWithoutEnvs() {
-        OrphanPlanner.Sweep s = OrphanPlanner.plan("jabc-", List.of("jabc-tt-x-1", "jabc-tt-x-2", "jabc-tt-x-3",
-                "jother-tt-x-1", "MANUAL"), Map.of("agent-1", "jabc-tt-x-1", "agent-9", "jabc-tt-x-9"),
-                Set.of("jabc-tt-x-3"));
-        assertEquals(List.of("jabc-tt-x-2"), s.envsToDelete(), "only own, unused, not-starting ENVs");
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+        Instant old = now.minus(Duration.ofMinutes(10));
+        Map<String, Instant> envs = new TreeMap<>(Map.of("jabc-tt-x-1", old, "jabc-tt-x-2", old, "jabc-tt-x-3", old,
+                "jabc-tt-x-4", now.minus(Duration.ofSeconds(30)), "jother-tt-x-1", old));
+        OrphanPlanner.Sweep s = OrphanPlanner.plan("jabc-", envs, Set.of("jabc-tt-x-3"),
+                Map.of("agent-1", "jabc-tt-x-1", "agent-9", "jabc-tt-x-9"), now, Duration.ofMinutes(2));
+        assertEquals(List.of("jabc-tt-x-2"), s.envsToDelete(), "only own, unused, not-starting, not-young ENVs");
         assertEquals(List.of("agent-9"), s.nodesToRemove());
     }
 

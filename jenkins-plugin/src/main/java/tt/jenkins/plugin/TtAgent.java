@@ -6,10 +6,8 @@ import hudson.model.Descriptor;
 import hudson.model.TaskListener;
 import hudson.slaves.AbstractCloudSlave;
 import hudson.slaves.Cloud;
-import hudson.slaves.CloudRetentionStrategy;
 import hudson.util.Secret;
 import jenkins.model.Jenkins;
-import org.jenkinsci.plugins.durabletask.executors.OnceRetentionStrategy;
 import tt.jenkins.AgentKeys;
 import tt.jenkins.AgentVms;
 
@@ -33,6 +31,8 @@ public class TtAgent extends AbstractCloudSlave {
     private final String jvmOptions;
     private final int connectTimeoutSeconds;
     private transient volatile AgentVms.ReadyVm vm;
+    /** Set by the first termination: the launcher's failure path and the retention strategy may both end it. */
+    private transient boolean terminated;
 
     public TtAgent(String name, TtCloud cloud, TtAgentTemplate template, String image, AgentKeys keys)
             throws Descriptor.FormException, IOException {
@@ -47,8 +47,8 @@ public class TtAgent extends AbstractCloudSlave {
         setNumExecutors(template.getNumExecutors());
         setMode(Mode.EXCLUSIVE);
         setLabelString(template.getLabelString());
-        setRetentionStrategy(template.isOneShot() ? new OnceRetentionStrategy(template.getIdleMinutes())
-                : new CloudRetentionStrategy(template.getIdleMinutes()));
+        setRetentionStrategy(new TtRetentionStrategy(template.isOneShot(), template.getIdleMinutes(),
+                cloud.getConnectTimeoutSeconds()));
     }
 
     public String getCloudName() {
@@ -102,6 +102,13 @@ public class TtAgent extends AbstractCloudSlave {
         return c instanceof TtCloud tt ? tt : null;
     }
 
+    /** True the first time only. */
+    private synchronized boolean terminatedOnce() {
+        boolean first = !terminated;
+        terminated = true;
+        return first;
+    }
+
     @Override
     public TtComputer createComputer() {
         return new TtComputer(this);
@@ -109,6 +116,10 @@ public class TtAgent extends AbstractCloudSlave {
 
     @Override
     protected void _terminate(TaskListener listener) throws IOException {
+        if (!terminatedOnce()) {
+            listener.getLogger().println("tt: agent " + getNodeName() + " is already being ended");
+            return;
+        }
         TtCloud cloud = getCloud();
         if (cloud == null) {
             listener.error("tt: the cloud '" + cloudName + "' is gone; ENV " + getEnvName()

@@ -3,9 +3,10 @@ package tt.jenkins.plugin;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
+import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
@@ -18,10 +19,14 @@ import tt.jenkins.TtLabel;
  * What agents of a label are: the VM (OS prefix or exact image, size) and the agent on it
  * (executors, remote folder, JVM options, how long it may idle, one build only or not).
  */
-public class TtAgentTemplate extends AbstractDescribableImpl<TtAgentTemplate> {
+public class TtAgentTemplate implements Describable<TtAgentTemplate> {
 
     static final String DEFAULT_REMOTE_FS = "/root/agent";
     static final int DEFAULT_LIFETIME_MINUTES = 1440;
+    /** Room for a workspace: Jenkins takes an agent offline under 1 GiB free (a thin disk costs only what is written). */
+    static final int DEFAULT_DISK_MIB = 8192;
+    /** The agent JVM in an emulated guest: one quick JIT tier and the serial collector start it soonest. */
+    static final String DEFAULT_JVM_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final String labelString;
     private String osPrefix;
@@ -29,10 +34,10 @@ public class TtAgentTemplate extends AbstractDescribableImpl<TtAgentTemplate> {
     private String arch;
     private int cpu = 1;
     private int memMib = 1024;
-    private int diskMib;
+    private int diskMib = DEFAULT_DISK_MIB;
     private int numExecutors = 1;
     private String remoteFs = DEFAULT_REMOTE_FS;
-    private String jvmOptions;
+    private String jvmOptions = DEFAULT_JVM_OPTIONS;
     private int idleMinutes = 1;
     private boolean oneShot = true;
     private int instanceCap;
@@ -63,7 +68,7 @@ public class TtAgentTemplate extends AbstractDescribableImpl<TtAgentTemplate> {
 
     /** The VM this template asks TT for. */
     AgentVms.Spec spec() {
-        return new AgentVms.Spec(osPrefix, image, arch, cpu, memMib, diskMib > 0 ? diskMib : null, lifetimeMinutes);
+        return new AgentVms.Spec(osPrefix, image, arch, cpu, memMib, diskMib, lifetimeMinutes);
     }
 
     public String getLabelString() {
@@ -121,7 +126,7 @@ public class TtAgentTemplate extends AbstractDescribableImpl<TtAgentTemplate> {
 
     @DataBoundSetter
     public void setDiskMib(int diskMib) {
-        this.diskMib = Math.max(0, diskMib);
+        this.diskMib = diskMib > 0 ? diskMib : DEFAULT_DISK_MIB;
     }
 
     public int getNumExecutors() {
@@ -150,6 +155,20 @@ public class TtAgentTemplate extends AbstractDescribableImpl<TtAgentTemplate> {
     @DataBoundSetter
     public void setJvmOptions(String jvmOptions) {
         this.jvmOptions = Util.fixEmptyAndTrim(jvmOptions);
+    }
+
+    /** Fields a configuration saved by an older version lacks get their defaults (XStream runs no initializers). */
+    protected Object readResolve() {
+        if (diskMib <= 0) {
+            diskMib = DEFAULT_DISK_MIB;
+        }
+        return this;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked") // Jenkins keeps one descriptor per class, this class's own
+    public Descriptor<TtAgentTemplate> getDescriptor() {
+        return Jenkins.get().getDescriptorOrDie(getClass());
     }
 
     public int getIdleMinutes() {

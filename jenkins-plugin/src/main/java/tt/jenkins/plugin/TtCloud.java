@@ -34,21 +34,24 @@ import tt.jenkins.AgentKeys;
 import tt.jenkins.AgentNames;
 import tt.jenkins.AgentVms;
 import tt.jenkins.OrphanPlanner;
+import tt.jenkins.PendingAgents;
 import tt.jenkins.PoolImages;
 import tt.jenkins.ProvisionPlanner;
+import tt.jenkins.ProvisioningHealth;
 import tt.jenkins.TtLabel;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,6 +70,9 @@ public class TtCloud extends Cloud {
     private static final Logger LOGGER = Logger.getLogger(TtCloud.class.getName());
     static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 300;
     private static final AtomicLong SERIAL = new AtomicLong();
+    /** An agent's ENV younger than this is never an orphan: its node may be on its way. */
+    private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(2);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
     private final String serverUrl;
     private final String credentialsId;
@@ -74,8 +80,10 @@ public class TtCloud extends Cloud {
     private int connectTimeoutSeconds = DEFAULT_CONNECT_TIMEOUT_SECONDS;
     private boolean dynamicLabels = true;
     private List<TtAgentTemplate> templates = new ArrayList<>();
-    /** Agents whose ENV is being made and whose node Jenkins has not added yet, by node name. */
-    private transient Map<String, String> pending;
+    /** Agents on their way: started by {@link #provision}, not yet (or never to be) nodes. */
+    private transient PendingAgents pending;
+    /** Whether provisioning works now, after failures (backs off, logs each change once). */
+    private transient ProvisioningHealth health;
     private transient PoolImages poolImages;
 
     @DataBoundConstructor
@@ -204,30 +212,47 @@ public class TtCloud extends Cloud {
     @Override
     public synchronized Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
         TtAgentTemplate t = templateFor(state.getLabel());
-        if (t == null) {
+        if (t == null || !healthyNow(state.getLabel())) {
             return List.of();
         }
+        Map<String, String> nodes = nodeLabels();
         int start = ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(excessWorkload, t.getNumExecutors(), 0,
-                count(t.getLabelString()), t.getInstanceCap(), count(null), instanceCap));
+                pending().count(t.getLabelString(), nodes), t.getInstanceCap(), pending().count(null, nodes),
+                instanceCap));
         List<PlannedNode> planned = new ArrayList<>();
         String instanceId = Jenkins.get().getLegacyInstanceId();
         for (int i = 0; i < start; i++) {
             String nodeName = AgentNames.envName(instanceId, t.getLabelString(), nextSerial());
-            pending().put(nodeName, t.getLabelString());
+            pending().started(nodeName, t.getLabelString());
             LOGGER.log(Level.INFO, "TT cloud {0}: starting agent {1} for label {2}", new Object[] {name, nodeName,
                     t.getLabelString()});
             Future<Node> agent = CompletableFuture.supplyAsync(() -> newAgent(nodeName, t), Computer.threadPoolForRemoting)
-                    .whenComplete((node, error) -> {
-                        if (error != null) {
-                            pending().remove(nodeName);
-                            LOGGER.log(Level.WARNING, "TT cloud " + name + ": agent " + nodeName + " could not be made",
-                                    error);
-                        }
-                        reviewSoon(state.getLabel());
-                    });
-            planned.add(new PlannedNode(nodeName, agent, t.getNumExecutors()));
+                    .whenComplete((node, error) -> reviewSoon(state.getLabel()));
+            planned.add(new TtPlannedNode(nodeName, agent, t.getNumExecutors(), pending()));
         }
         return planned;
+    }
+
+    /**
+     * Whether provisioning may go on now. After failures it waits, or checks the backend with one
+     * cheap call in the background and asks for a review as soon as the backend answers (see
+     * {@link ProvisioningHealth}), so this never blocks on the network.
+     */
+    private boolean healthyNow(Label label) {
+        ProvisioningHealth.Next next = health().next();
+        if (next == ProvisioningHealth.Next.PROBE) {
+            Computer.threadPoolForRemoting.submit(() -> {
+                try {
+                    backend().withReadTimeout(PROBE_TIMEOUT).envs();
+                    LOGGER.log(Level.INFO, "TT cloud {0}: {1}", new Object[] {name, health().probeSucceeded()});
+                    reviewSoon(label);
+                } catch (IOException e) {
+                    health().failed(e).ifPresent(line -> LOGGER.log(Level.WARNING, "TT cloud {0}: {1}",
+                            new Object[] {name, line}));
+                }
+            });
+        }
+        return next == ProvisioningHealth.Next.PROVISION;
     }
 
     /** Makes the agent's ENV with a fresh key pair; the launcher waits for it to boot. */
@@ -235,11 +260,19 @@ public class TtCloud extends Cloud {
         try {
             AgentKeys keys = AgentKeys.generate("jenkins-" + nodeName);
             String image = agentVms().create(nodeName, t.spec(), keys.publicKey());
+            health().succeeded().ifPresent(line -> LOGGER.log(Level.INFO, "TT cloud {0}: {1}", new Object[] {name, line}));
             return new TtAgent(nodeName, this, t, image, keys);
-        } catch (IOException | Descriptor.FormException e) {
-            throw new IllegalStateException("TT cloud " + name + ": cannot make agent " + nodeName + ": "
-                    + e.getMessage(), e);
+        } catch (IOException | Descriptor.FormException | RuntimeException e) {
+            health().failed(e).ifPresent(line -> LOGGER.log(Level.WARNING, "TT cloud {0}: {1}", new Object[] {name, line}));
+            // an AbortException is a failure Jenkins reports without a stack trace
+            throw new CompletionException(new AbortException("TT cloud " + name + ": cannot make agent " + nodeName + ": "
+                    + e.getMessage()));
         }
+    }
+
+    /** What the cloud's page shows while provisioning does not work: the last failure and since when. */
+    public String getProvisioningProblem() {
+        return health().problem().orElse(null);
     }
 
     /** Asks Jenkins to add the finished node now rather than at its next periodic review. */
@@ -256,21 +289,23 @@ public class TtCloud extends Cloud {
         return SERIAL.updateAndGet(p -> Math.max(p + 1, now));
     }
 
-    private synchronized Map<String, String> pending() {
+    synchronized PendingAgents pending() {
         if (pending == null) {
-            pending = new ConcurrentHashMap<>();
+            pending = new PendingAgents();
         }
         return pending;
     }
 
-    /** This cloud's agents (of one template label, or all): the nodes plus those still being made. */
-    private int count(String templateLabel) {
-        List<TtAgent> nodes = getAgents();
-        Set<String> names = nodes.stream().map(TtAgent::getNodeName).collect(Collectors.toSet());
-        pending().keySet().removeIf(names::contains);
-        long made = nodes.stream().filter(a -> templateLabel == null || templateLabel.equals(a.getTemplateLabel())).count();
-        long coming = pending().values().stream().filter(l -> templateLabel == null || templateLabel.equals(l)).count();
-        return (int) (made + coming);
+    private synchronized ProvisioningHealth health() {
+        if (health == null) {
+            health = new ProvisioningHealth(System::nanoTime, Instant::now);
+        }
+        return health;
+    }
+
+    /** This cloud's live agents: node name to template label. */
+    private Map<String, String> nodeLabels() {
+        return getAgents().stream().collect(Collectors.toMap(TtAgent::getNodeName, TtAgent::getTemplateLabel));
     }
 
     /** The live agents of this cloud. */
@@ -284,16 +319,25 @@ public class TtCloud extends Cloud {
      * nodes whose ENV is gone.
      */
     void sweepOrphans(TaskListener listener) throws IOException {
+        sweepOrphans(listener, ORPHAN_MIN_AGE);
+    }
+
+    /** The sweep, leaving alone ENVs younger than {@code minAge}. */
+    void sweepOrphans(TaskListener listener, Duration minAge) throws IOException {
         String prefix = AgentNames.envPrefix(Jenkins.get().getLegacyInstanceId());
+        AgentVms vms = agentVms();
+        // in this order: ENVs, then agents on their way, then nodes (see OrphanPlanner)
+        Map<String, Instant> envs = vms.envs(prefix);
+        Set<String> starting = pending().names();
         Map<String, String> nodes = Jenkins.get().getNodes().stream().filter(n -> n instanceof TtAgent)
                 .map(n -> (TtAgent) n).collect(Collectors.toMap(TtAgent::getNodeName, TtAgent::getEnvName));
-        AgentVms vms = agentVms();
-        OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envNames(prefix), nodes,
-                new HashSet<>(pending().keySet()));
+        OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, envs, starting, nodes, Instant.now(), minAge);
         for (String env : sweep.envsToDelete()) {
             listener.getLogger().println("TT cloud " + name + ": deleting ENV " + env + ", which no agent uses");
-            vms.delete(env);
         }
+        vms.deleteAll(sweep.envsToDelete()).forEach((env, why) ->
+                listener.error("TT cloud " + name + ": ENV " + env + " could not be deleted (next sweep tries again): "
+                        + why));
         for (TtAgent agent : getAgents()) {
             if (sweep.nodesToRemove().contains(agent.getNodeName())) {
                 listener.getLogger().println("TT cloud " + name + ": removing agent " + agent.getNodeName()

@@ -5,9 +5,11 @@ import hudson.model.TaskListener;
 import hudson.remoting.Channel;
 import hudson.slaves.ComputerLauncher;
 import hudson.slaves.SlaveComputer;
+import hudson.util.StreamTaskListener;
 import jenkins.model.Jenkins;
 import tt.jenkins.AgentBootstrap;
 import tt.jenkins.AgentVms;
+import tt.jenkins.LaunchLog;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +32,9 @@ public class TtLauncher extends ComputerLauncher {
             throw new AbortException("tt: " + computer.getName() + " is not a TT agent");
         }
         TtAgent agent = ttComputer.getNode();
-        PrintStream log = listener.getLogger();
+        // every line of the launch log, Jenkins' own too, says how long the launch has taken so far
+        TaskListener timed = new StreamTaskListener(LaunchLog.startingNow(listener.getLogger()));
+        PrintStream log = timed.getLogger();
         try {
             TtCloud cloud = agent.getCloud();
             if (cloud == null) {
@@ -45,7 +49,7 @@ public class TtLauncher extends ComputerLauncher {
             AgentBootstrap.RunningAgent running = new AgentBootstrap(agent.privateKey(), timeout)
                     .launch(vm.ssh(), agentJar, agent.getRemoteFS(), agent.getJvmOptions(), log);
             try {
-                computer.setChannel(running.stdout(), running.stdin(), listener, new Channel.Listener() {
+                computer.setChannel(running.stdout(), running.stdin(), timed, new Channel.Listener() {
                     @Override
                     public void onClosed(Channel channel, IOException cause) {
                         running.close();
@@ -58,11 +62,11 @@ public class TtLauncher extends ComputerLauncher {
             LOGGER.log(Level.INFO, "TT agent {0} is online (ENV {1}, host {2})",
                     new Object[] {agent.getNodeName(), agent.getEnvName(), vm.host()});
         } catch (InterruptedException e) {
-            listener.error("tt: launching agent " + agent.getNodeName() + " was interrupted; deleting its VM");
+            timed.error("tt: launching agent " + agent.getNodeName() + " was interrupted; deleting its VM");
             agent.terminate();
             throw e;
         } catch (IOException | RuntimeException e) {
-            e.printStackTrace(listener.error("tt: agent " + agent.getNodeName() + " could not start: " + e.getMessage()
+            e.printStackTrace(timed.error("tt: agent " + agent.getNodeName() + " could not start: " + e.getMessage()
                     + "; deleting its VM"));
             LOGGER.log(Level.WARNING, "TT agent " + agent.getNodeName() + " could not start; terminating it", e);
             agent.terminate();

@@ -46,7 +46,7 @@ class TtCloudAgentsTest {
     private static void awaitNoTtLeft(JenkinsRule r, TtCloud cloud) throws Exception {
         String prefix = AgentNames.envPrefix(r.jenkins.getLegacyInstanceId());
         Wait.until("every TT agent and its ENV is gone", Duration.ofSeconds(120),
-                () -> cloud.getAgents().isEmpty() && cloud.agentVms().envNames(prefix).isEmpty());
+                () -> cloud.getAgents().isEmpty() && cloud.agentVms().envs(prefix).isEmpty());
         Wait.until("the TT host has no VM left", Duration.ofSeconds(60), () -> pool.host.client().vms().isEmpty());
     }
 

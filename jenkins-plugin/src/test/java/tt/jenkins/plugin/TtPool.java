@@ -9,6 +9,7 @@ import tt.client.BackendClient;
 import tt.testkit.HostProcess;
 import tt.testkit.TinyPool;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /** A real TT pool for the Jenkins tests ({@link TinyPool}), and the TT cloud that uses it. */
@@ -30,6 +31,18 @@ final class TtPool implements AutoCloseable {
 
     BackendClient client() {
         return pool.client();
+    }
+
+    String backendUri() {
+        return pool.backend().baseUri();
+    }
+
+    String backendToken() {
+        return pool.backend().token();
+    }
+
+    String backendLog() throws IOException {
+        return pool.backend().log();
     }
 
     /** Stores the API token as Secret text credentials and adds a TT cloud named "tt" for this pool. */

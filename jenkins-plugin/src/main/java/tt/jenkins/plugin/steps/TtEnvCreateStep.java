@@ -11,11 +11,9 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
-import tt.api.EnvState;
 import tt.api.EnvVm;
-import tt.client.BackendClient;
 import tt.jenkins.AgentNames;
-import tt.jenkins.AgentVms;
+import tt.jenkins.BuildEnvs;
 
 import java.io.Serial;
 import java.time.Duration;
@@ -140,17 +138,14 @@ public class TtEnvCreateStep extends TtStep {
             Run<?, ?> run = getContext().get(Run.class);
             String envName = step.name != null && !step.name.isBlank() ? step.name
                     : AgentNames.forBuild(run.getParent().getFullName(), run.getNumber(), System.currentTimeMillis() % 100_000);
-            BackendClient backend = step.backend();
-            backend.createEnv(new EnvCreateRequest(envName, step.os.isEmpty() ? null : step.os,
-                    step.images.isEmpty() ? null : step.images, step.cpu, step.memMib > 0 ? step.memMib : null,
-                    step.diskMib > 0 ? step.diskMib : null, null, null, step.lifetimeMinutes, null));
-            listener.getLogger().println("tt: ENV " + envName + " is being made");
-            EnvInfo env = new AgentVms(backend).awaitSettled(envName, Duration.ofSeconds(step.timeoutSeconds));
-            if (env.state() != EnvState.READY) {
-                backend.deleteEnv(envName);
-                throw new AbortException("tt: ENV " + envName + " is " + env.state() + " and was deleted: "
-                        + env.vms().stream().map(v -> v.name() + " " + v.state()
-                        + (v.error() == null ? "" : " (" + v.error() + ")")).toList());
+            EnvInfo env;
+            try {
+                env = new BuildEnvs(step.backend()).createReady(new EnvCreateRequest(envName,
+                        step.os.isEmpty() ? null : step.os, step.images.isEmpty() ? null : step.images, step.cpu,
+                        step.memMib > 0 ? step.memMib : null, step.diskMib > 0 ? step.diskMib : null, null, null,
+                        step.lifetimeMinutes, null), Duration.ofSeconds(step.timeoutSeconds), listener.getLogger());
+            } catch (BuildEnvs.Failure f) {
+                throw new AbortException(f.getMessage());
             }
             List<Map<String, Object>> vms = new ArrayList<>();
             for (EnvVm vm : env.vms()) {

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 
 /**
  * {@code ttImages(os: ['ubuntu'])}: the images of the TT pool whose OS matches any of the
- * prefixes (all images without {@code os}), sorted; fails when a prefix matches none.
+ * prefixes (all images without {@code os}), sorted; an empty list when none matches.
  */
 public class TtImagesStep extends TtStep {
 
@@ -57,9 +57,9 @@ public class TtImagesStep extends TtStep {
             if (step.os.isEmpty()) {
                 return new ArrayList<>(new TreeSet<>(pool));
             }
-            TreeSet<String> matched;
+            List<String> matched;
             try {
-                matched = new TreeSet<>(ImageSelection.select(pool, step.os, null));
+                matched = ImageSelection.matchingAny(pool, step.os);
             } catch (IllegalArgumentException e) {
                 throw new AbortException("tt: " + e.getMessage());
             }
