@@ -148,7 +148,7 @@ final class HostBenchmark {
             ports.add(port);
             launches.add(new VmLaunch("bare" + i, "bare" + i, image, 1, 256, dir, dir.resolve("qmp.sock"), overlay,
                     "127.0.0.1",
-                    Map.of(22, port), keys, List.of()));
+                    Map.of(22, port), keys, null, List.of()));
         }
         try {
             long t0 = System.nanoTime();

@@ -12,6 +12,7 @@ import tt.host.cgroup.Cgroups;
 import tt.host.engine.Engine;
 import tt.host.engine.qemu.QemuEngine;
 import tt.host.image.ImageCatalog;
+import tt.host.image.ImageSpeeds;
 import tt.host.ssh.HostSshKey;
 import tt.host.vm.PortAllocator;
 import tt.server.ResourceLedger;
@@ -75,12 +76,13 @@ final class HostDaemon implements AutoCloseable {
         HostSshKey hostKey = HostSshKey.loadOrCreate(config.stateDir());
         Files.createDirectories(config.vmsDir());
         Files.createDirectories(config.runtimeDir());
+        ImageSpeeds speeds = new ImageSpeeds(config.stateDir().resolve("image-speeds.json"));
         VmManager vms = new VmManager(config.vmsDir(), config.runtimeDir(), config.servAddr(), images, engines, cgroups,
-                ledger, ports, hostKey, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
+                ledger, ports, hostKey, speeds, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
         String hostId = InetAddress.getLocalHost().getHostName() + ":" + config.servPort();
         HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
                 config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
-                List.copyOf(engines.keySet())), images);
+                List.copyOf(engines.keySet())), images, speeds);
         // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's, which
         // polls this host over its own API once that API serves
         EnvStack envs = EnvStack.start(new EnvStack.Settings(config.stateDir().resolve("envs"), null, null, null,
@@ -101,7 +103,7 @@ final class HostDaemon implements AutoCloseable {
     private static void probeAccelerators(ImageCatalog images, Engine engine) {
         Thread t = new Thread(() -> images.all().stream()
                 .filter(i -> i.name().engine().equals(engine.name()))
-                .collect(Collectors.toMap(i -> i.manifest().arch(), i -> i, (a, b) -> a))
+                .collect(Collectors.toMap(i -> i.manifest().arch(), i -> i, (a, b) -> a.kernel() != null ? a : b))
                 .values().forEach(engine::accelFor), "accel-probe");
         t.setDaemon(true);
         t.start();

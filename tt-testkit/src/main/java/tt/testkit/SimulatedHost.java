@@ -107,7 +107,7 @@ public final class SimulatedHost implements AutoCloseable {
         @GET
         @Path("images")
         public List<ImageInfo> images() {
-            return List.of(new ImageInfo(image, "qemu", "sim-1.0", "x86_64", 100 * 1024, 64));
+            return List.of(new ImageInfo(image, "qemu", "sim-1.0", "x86_64", 100 * 1024, 64, null));
         }
 
         @GET

@@ -174,11 +174,12 @@ public final class HostPool implements AutoCloseable {
         return List.copyOf(all);
     }
 
-    /** The online hosts' images, each once. */
+    /** The online hosts' images, each once (with a measured slowdown where a host has one). */
     public List<ImageInfo> imageInfos() {
         Map<String, ImageInfo> all = new TreeMap<>();
         members.values().stream().filter(m -> m.online)
-                .forEach(m -> m.images.values().forEach(i -> all.putIfAbsent(i.name(), i)));
+                .forEach(m -> m.images.values().forEach(i -> all.merge(i.name(), i,
+                        (known, other) -> known.slowdown() != null ? known : other)));
         return List.copyOf(all.values());
     }
 

@@ -8,6 +8,7 @@ import tt.api.HostInfo;
 import tt.api.ImageInfo;
 import tt.host.image.Image;
 import tt.host.image.ImageCatalog;
+import tt.host.image.ImageSpeeds;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -19,10 +20,12 @@ public final class HostResource {
 
     private final Supplier<HostInfo> hostInfo;
     private final ImageCatalog images;
+    private final ImageSpeeds speeds;
 
-    public HostResource(Supplier<HostInfo> hostInfo, ImageCatalog images) {
+    public HostResource(Supplier<HostInfo> hostInfo, ImageCatalog images, ImageSpeeds speeds) {
         this.hostInfo = hostInfo;
         this.images = images;
+        this.speeds = speeds;
     }
 
     @GET
@@ -34,6 +37,6 @@ public final class HostResource {
     @GET
     @Path("images")
     public List<ImageInfo> images() {
-        return images.all().stream().map(Image::info).toList();
+        return images.all().stream().map(i -> i.info(speeds.factor(i).orElse(null))).toList();
     }
 }

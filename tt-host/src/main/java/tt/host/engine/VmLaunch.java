@@ -10,11 +10,12 @@ import java.util.Map;
  * Everything an engine needs to start one VM: its folder (console and engine logs), its control
  * socket (in a short runtime folder: a UNIX socket path has at most 107 bytes), disk, sizes, port
  * forwards (guest port to host port, bound on {@code bindAddress}), the file of SSH keys to put in
- * at boot and the cgroup.procs files the process must join before it runs.
+ * at boot, the NoCloud seed disk (null for images that take their keys from fw_cfg) and the
+ * cgroup.procs files the process must join before it runs.
  */
 public record VmLaunch(String vmId, String hostname, Image image, int cpus, int memMib, Path dir, Path controlSocket,
                        Path overlay, String bindAddress, Map<Integer, Integer> forwards, Path authorizedKeys,
-                       List<Path> cgroupProcs) {
+                       Path seedImage, List<Path> cgroupProcs) {
 
     public Path consoleLog() {
         return dir.resolve("console.log");
@@ -22,5 +23,10 @@ public record VmLaunch(String vmId, String hostname, Image image, int cpus, int 
 
     public Path engineLog() {
         return dir.resolve("engine.log");
+    }
+
+    /** The VM's own copy of its UEFI variables (for images booted through UEFI). */
+    public Path firmwareVars() {
+        return dir.resolve("efivars.fd");
     }
 }

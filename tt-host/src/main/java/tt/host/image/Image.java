@@ -11,8 +11,9 @@ import java.nio.file.Path;
  */
 public record Image(ImageName name, Path dir, ImageManifest manifest, long diskKib) {
 
+    /** The kernel to boot directly, or null for an image that boots through its firmware. */
     public Path kernel() {
-        return dir.resolve(manifest.kernel());
+        return manifest.kernel() == null ? null : dir.resolve(manifest.kernel());
     }
 
     public Path initrd() {
@@ -23,8 +24,9 @@ public record Image(ImageName name, Path dir, ImageManifest manifest, long diskK
         return dir.resolve(manifest.disk());
     }
 
-    public ImageInfo info() {
+    /** What clients see of the image, with its measured slowdown if there is one. */
+    public ImageInfo info(Double slowdown) {
         return new ImageInfo(name.toString(), name.engine(), name.os(), manifest.arch(), diskKib,
-                manifest.minMemMib());
+                manifest.minMemMib(), slowdown);
     }
 }

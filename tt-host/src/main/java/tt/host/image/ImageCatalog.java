@@ -14,6 +14,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -114,10 +115,19 @@ public final class ImageCatalog implements AutoCloseable {
             throw new IOException("no " + MANIFEST);
         }
         ImageManifest m = json.readValue(manifestFile.toFile(), ImageManifest.class);
-        for (String file : new String[] {m.kernel(), m.disk()}) {
-            if (file == null || !isPlainFile(dir, file)) {
-                throw new IOException(MANIFEST + " names a missing or unsafe file '" + file + "'");
+        if (m.disk() == null || !isPlainFile(dir, m.disk())) {
+            throw new IOException(MANIFEST + " names a missing or unsafe disk '" + m.disk() + "'");
+        }
+        if (m.kernel() == null) {
+            if (m.firmware() == null || !List.of("bios", "uefi").contains(m.firmware())) {
+                throw new IOException(MANIFEST + " names no kernel and no firmware: give \"kernel\", or"
+                        + " \"firmware\": \"bios\" or \"uefi\" for an image that boots from its disk");
             }
+        } else if (!isPlainFile(dir, m.kernel())) {
+            throw new IOException(MANIFEST + " names a missing or unsafe kernel '" + m.kernel() + "'");
+        }
+        if (m.seed() != null && !m.nocloudSeed()) {
+            throw new IOException(MANIFEST + " names an unknown seed '" + m.seed() + "': use \"nocloud\" or none");
         }
         if (m.initrd() != null && !isPlainFile(dir, m.initrd())) {
             throw new IOException(MANIFEST + " names a missing or unsafe initrd '" + m.initrd() + "'");

@@ -18,6 +18,7 @@ import tt.host.engine.Engine;
 import tt.host.engine.VmLaunch;
 import tt.host.image.Image;
 import tt.host.image.ImageCatalog;
+import tt.host.image.ImageSpeeds;
 import tt.host.ssh.GuestExec;
 import tt.host.ssh.HostSshKey;
 import tt.host.ssh.SshBanner;
@@ -34,6 +35,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +69,8 @@ public final class VmManager implements AutoCloseable {
     private final PortAllocator portAllocator;
     private final HostSshKey hostKey;
     private final GuestExec guestExec;
+    private final ImageSpeeds speeds;
+    private final Set<String> speedsMeasuring = ConcurrentHashMap.newKeySet();
     private final Defaults defaults;
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
     private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
@@ -77,7 +81,8 @@ public final class VmManager implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     public VmManager(Path vmsDir, Path socketsDir, String address, ImageCatalog images, Map<String, Engine> engines, Cgroups cgroups,
-                     ResourceLedger ledger, PortAllocator portAllocator, HostSshKey hostKey, Defaults defaults) {
+                     ResourceLedger ledger, PortAllocator portAllocator, HostSshKey hostKey, ImageSpeeds speeds,
+                     Defaults defaults) {
         this.vmsDir = vmsDir;
         this.socketsDir = socketsDir;
         this.address = address;
@@ -88,6 +93,7 @@ public final class VmManager implements AutoCloseable {
         this.portAllocator = portAllocator;
         this.hostKey = hostKey;
         this.guestExec = new GuestExec(hostKey);
+        this.speeds = speeds;
         this.defaults = defaults;
     }
 
@@ -141,6 +147,7 @@ public final class VmManager implements AutoCloseable {
         List<String> allKeys = new ArrayList<>(keys);
         allKeys.add(hostKey.publicKey());
         Files.writeString(keysFile, String.join("\n", allKeys) + "\n", StandardCharsets.US_ASCII);
+        Path seed = vm.image.manifest().nocloudSeed() ? NoCloudSeed.write(vm.dir, vm.id, vm.name, allKeys) : null;
         Path overlay = vm.dir.resolve("disk.qcow2");
         long t0 = System.nanoTime();
         engine.createOverlay(vm.image, overlay, vm.diskMib * 1024L * 1024L);
@@ -157,8 +164,7 @@ public final class VmManager implements AutoCloseable {
             vm.ports = Map.copyOf(forwards);
             try {
                 vm.process = engine.start(new VmLaunch(vm.id, vm.name, vm.image, vm.cpu, vm.memMib, vm.dir,
-                        controlSocket(vm), overlay,
-                        address, forwards, keysFile, vm.cgroup.procsFiles()));
+                        controlSocket(vm), overlay, address, forwards, keysFile, seed, vm.cgroup.procsFiles()));
                 break;
             } catch (IOException e) {
                 portAllocator.release(hostPorts);
@@ -191,6 +197,7 @@ public final class VmManager implements AutoCloseable {
                 if (vm.markReady()) {
                     LOG.info("vm {}: ready, SSH on {}:{} after {} ms", vm.id, address, port,
                             (System.nanoTime() - t0) / 1_000_000);
+                    measureSpeedOnce(vm);
                 }
                 return;
             }
@@ -205,6 +212,26 @@ public final class VmManager implements AutoCloseable {
                     + tail(vm.dir.resolve("console.log"), 3);
             LOG.warn("vm {}: {}", vm.id, why);
             vm.markFailed(why);
+        }
+    }
+
+    /** The first ready VM of an image whose slowdown is not known measures it (see {@link ImageSpeeds}). */
+    private void measureSpeedOnce(Vm vm) {
+        String image = vm.image.name().toString();
+        if (speeds.factor(vm.image).isPresent() || !speedsMeasuring.add(image)) {
+            return;
+        }
+        try {
+            ExecResult r = guestExec.run(address, vm.ports.get(22), vm.image.manifest().sshUser(),
+                    ImageSpeeds.GUEST_COMMAND, 300);
+            if (r.exitCode() != 0) {
+                throw new IOException("the speed loop exited with " + r.exitCode() + ": " + r.stderr().strip());
+            }
+            speeds.record(vm.image, r.stdout());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("vm {}: the slowdown of image {} could not be measured: {}", vm.id, image, e.getMessage());
+        } finally {
+            speedsMeasuring.remove(image);
         }
     }
 

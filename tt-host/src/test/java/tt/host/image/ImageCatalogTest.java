@@ -45,7 +45,7 @@ class ImageCatalogTest {
         assertEquals(Set.of("qemu:tiny-1.0:6.1.x86_64"), names(c));
         Image tiny = c.find("qemu:tiny-1.0:6.1.x86_64").orElseThrow();
         assertEquals(300 * 1024, tiny.diskKib());
-        assertEquals("x86_64", tiny.info().arch());
+        assertEquals("x86_64", tiny.info(null).arch());
     }
 
     @Test

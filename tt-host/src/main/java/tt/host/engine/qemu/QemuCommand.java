@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds the QEMU command line for one VM. Guest networking is QEMU user networking (slirp) with
- * host port forwards; SSH keys and the hostname reach the guest through fw_cfg.
+ * Builds the QEMU command line for one VM. The guest boots its kernel directly, or through its
+ * firmware from its disk. Guest networking is QEMU user networking (slirp) with host port forwards;
+ * SSH keys and the hostname reach the guest through fw_cfg and, for images that take one, a
+ * cloud-init NoCloud seed disk (the second virtio disk, after the root disk).
  */
 public final class QemuCommand {
 
@@ -38,14 +40,22 @@ public final class QemuCommand {
         args.addAll(List.of("-accel", "tcg".equals(accel) ? "tcg,tb-size=" + TCG_TB_SIZE_MIB : accel));
         args.addAll(List.of("-m", Integer.toString(l.memMib()), "-smp", Integer.toString(l.cpus())));
         args.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
-        args.addAll(List.of("-kernel", l.image().kernel().toString()));
-        if (l.image().initrd() != null) {
-            args.addAll(List.of("-initrd", l.image().initrd().toString()));
-        }
-        if (m.cmdline() != null) {
-            args.addAll(List.of("-append", m.cmdline()));
+        if (l.image().kernel() != null) {
+            args.addAll(List.of("-kernel", l.image().kernel().toString()));
+            if (l.image().initrd() != null) {
+                args.addAll(List.of("-initrd", l.image().initrd().toString()));
+            }
+            if (m.cmdline() != null) {
+                args.addAll(List.of("-append", m.cmdline()));
+            }
+        } else if ("uefi".equals(m.firmware())) {
+            args.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + escape(Firmware.uefiCode(arch).toString()),
+                    "-drive", "if=pflash,format=raw,file=" + escape(l.firmwareVars().toString())));
         }
         args.addAll(List.of("-drive", "file=" + escape(l.overlay().toString()) + ",if=virtio,format=qcow2"));
+        if (l.seedImage() != null) {
+            args.addAll(List.of("-drive", "file=" + escape(l.seedImage().toString()) + ",if=virtio,format=raw,readonly=on"));
+        }
         args.addAll(List.of("-netdev", netdev(l.bindAddress(), l.forwards()), "-device", "virtio-net-pci,netdev=net0"));
         // entropy from the host, so the guest's SSH server does not wait for its own at boot
         args.addAll(List.of("-object", "rng-random,filename=/dev/urandom,id=rng0", "-device", "virtio-rng-pci,rng=rng0"));

@@ -53,9 +53,12 @@ public final class QemuEngine implements Engine {
     private AccelProbe.Result accel(Image image) {
         String arch = image.manifest().arch();
         return accelByArch.computeIfAbsent(arch, a -> {
-            AccelProbe.Result r = "auto".equals(accelOverride)
-                    ? AccelProbe.probe(a, image.kernel(), consoleDevice(a))
-                    : new AccelProbe.Result(accelOverride, "forced by --accel " + accelOverride);
+            AccelProbe.Result r = !"auto".equals(accelOverride)
+                    ? new AccelProbe.Result(accelOverride, "forced by --accel " + accelOverride)
+                    : image.kernel() == null
+                    ? new AccelProbe.Result("tcg", "no kernel of an image of this architecture to probe KVM with"
+                            + " (images that boot through their firmware); give --accel kvm if KVM works here")
+                    : AccelProbe.probe(a, image.kernel(), consoleDevice(a));
             LOG.info("accelerator for {} guests: {} ({})", a, r.accel(), r.reason());
             return r;
         });
@@ -75,6 +78,14 @@ public final class QemuEngine implements Engine {
     @Override
     public VmProcess start(VmLaunch launch) throws IOException {
         String accel = accelFor(launch.image());
+        if ("uefi".equals(launch.image().manifest().firmware())) {
+            Path vars = Firmware.uefiVars(launch.image().manifest().arch());
+            if (!Files.isReadable(vars)) {
+                throw new IOException("image " + launch.image().name() + " boots through UEFI, and " + vars
+                        + " is missing: install Debian's ovmf (x86_64) or qemu-efi-aarch64 package");
+            }
+            Files.copy(vars, launch.firmwareVars());
+        }
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUPS_THEN_EXEC, "tt-vm-" + launch.vmId()));
         cmd.addAll(QemuCommand.build(launch, accel));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -126,7 +137,7 @@ public final class QemuEngine implements Engine {
     }
 
     static String consoleDevice(String arch) {
-        return "x86_64".equals(arch) ? "ttyS0" : "ttyAMA0";
+        return "aarch64".equals(arch) ? "ttyAMA0" : "ttyS0";
     }
 
     private static final class QemuVmProcess implements VmProcess {

@@ -17,11 +17,11 @@ class QemuCommandTest {
 
     private static VmLaunch launch(String arch, Path dir) {
         ImageManifest m = new ImageManifest("qemu:tiny-1.0:6.1." + arch, arch, "vmlinuz", "initrd.img", "disk.qcow2",
-                "console=ttyS0 quiet", "root", 256, null, null);
+                "console=ttyS0 quiet", "root", 256, null, null, null, null);
         Image image = new Image(ImageName.parse("qemu:tiny-1.0:6.1." + arch), Path.of("/srv/images/x"), m, 1024);
         return new VmLaunch("vm-1", "web1", image, 2, 512, dir, dir.resolve("qmp.sock"), dir.resolve("disk.qcow2"),
                 "127.0.0.1",
-                Map.of(22, 30001, 80, 30002), dir.resolve("authorized_keys"), List.of());
+                Map.of(22, 30001, 80, 30002), dir.resolve("authorized_keys"), null, List.of());
     }
 
     @Test
@@ -47,6 +47,23 @@ class QemuCommandTest {
         assertTrue(arm.contains("-machine virt -cpu cortex-a57"), arm);
         String kvm = String.join(" ", QemuCommand.build(launch("x86_64", Path.of("/v")), "kvm"));
         assertTrue(kvm.contains("-cpu host") && kvm.contains("-accel kvm"), kvm);
+    }
+
+    @Test
+    void aNoCloudImageGetsItsSeedAsTheSecondDiskAndACloudImageBootsThroughUefi() {
+        Path dir = Path.of("/var/tt/vms/vm-2");
+        ImageManifest m = new ImageManifest("qemu:ubuntu-22.04:cloud.x86_64", "x86_64", null, null, "disk.qcow2", null,
+                "root", 512, null, null, ImageManifest.SEED_NOCLOUD, "uefi");
+        Image image = new Image(ImageName.parse(m.name()), Path.of("/srv/images/u"), m, 8L << 20);
+        VmLaunch l = new VmLaunch("vm-2", "cloud1", image, 1, 1024, dir, dir.resolve("qmp.sock"),
+                dir.resolve("disk.qcow2"), "127.0.0.1", Map.of(22, 30001), dir.resolve("authorized_keys"),
+                dir.resolve("seed.iso"), List.of());
+        String line = String.join(" ", QemuCommand.build(l, "tcg"));
+        assertTrue(!line.contains("-kernel") && !line.contains("-append"), line);
+        assertTrue(line.contains("-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
+                + " -drive if=pflash,format=raw,file=/var/tt/vms/vm-2/efivars.fd"), line);
+        assertTrue(line.contains("-drive file=/var/tt/vms/vm-2/disk.qcow2,if=virtio,format=qcow2"
+                + " -drive file=/var/tt/vms/vm-2/seed.iso,if=virtio,format=raw,readonly=on"), "root disk first: " + line);
     }
 
     @Test
