@@ -1,6 +1,7 @@
 package tt.api;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Checks for everything a user can send: names, keys, ports, sizes, commands. */
@@ -40,6 +41,23 @@ public final class Validation {
             }
         }
         return keys.stream().map(String::strip).toList();
+    }
+
+    /** Tags of an ENV or a VM: at most 16, each a name to up to 256 printable characters. */
+    public static Map<String, String> tags(Map<String, String> tags) {
+        if (tags == null) {
+            return Map.of();
+        }
+        if (tags.size() > 16) {
+            throw new IllegalArgumentException("too many tags: at most 16");
+        }
+        tags.forEach((k, v) -> {
+            name("tag name", k);
+            if (v == null || v.length() > 256 || !v.equals(printable(v))) {
+                throw new IllegalArgumentException("bad value for tag " + k + ": use up to 256 printable characters");
+            }
+        });
+        return Map.copyOf(tags);
     }
 
     /** Guest ports to forward; 22 is always forwarded and may be listed again. */

@@ -9,6 +9,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
+import tt.api.EnvPlan;
 import tt.api.EnvState;
 import tt.api.EnvVm;
 import tt.api.KeyFingerprint;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
         footer = {"", "Examples:", "  tt env add TEST --os-prefix=cent,ubuntu2004", "  tt env run TEST --use-ssh --cmd 'ls /'",
                 "  tt env del TEST"},
         subcommands = {EnvCommand.Add.class, EnvCommand.ListEnvs.class, EnvCommand.Show.class, EnvCommand.Run.class,
-                EnvCommand.Del.class, EnvCommand.Stop.class, EnvCommand.Start.class, EnvCommand.Ssh.class})
+                EnvCommand.Del.class, EnvCommand.Stop.class, EnvCommand.Start.class, EnvCommand.Renew.class,
+                EnvCommand.Ssh.class})
 final class EnvCommand {
 
     @ParentCommand
@@ -42,7 +45,9 @@ final class EnvCommand {
             description = "Create an ENV: one VM per image matching an OS prefix (case-insensitive), and/or named images.",
             footer = {"", "Examples:", "  tt env add TEST --os-prefix=cent,ubuntu2004",
                     "  tt env add WEB --image qemu:tinylinux-1.0:6.1.x86_64 --mem 1024 --port 8080 --replicas 3",
-                    "  tt env add MINE --os-prefix=tiny --ssh-key ~/.ssh/id_ed25519.pub --lifetime 240"})
+                    "  tt env add MINE --os-prefix=tiny --ssh-key ~/.ssh/id_ed25519.pub --lifetime 240",
+                    "  tt env add CI-1234 --os-prefix=debian --lease 300 --tag runner=gl-7 --wait-for-room 600",
+                    "  tt env add BIG --os-prefix=debian --replicas 20 --dry-run"})
     static final class Add implements Callable<Integer> {
         @ParentCommand
         EnvCommand env;
@@ -83,6 +88,21 @@ final class EnvCommand {
         @Option(names = "--no-wait", description = "Return once the ENV is placed; do not follow its VMs booting.")
         boolean noWait;
 
+        @Option(names = "--lease", paramLabel = "SECONDS",
+                description = "Delete the ENV unless 'tt env renew' is run within this many seconds, again and again"
+                        + " (for CI jobs: a crashed job's ENV goes by itself).")
+        Integer leaseSeconds;
+
+        @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Mark the ENV (repeatable); see 'tt env list --tag'.")
+        Map<String, String> tags = new HashMap<>();
+
+        @Option(names = "--wait-for-room", paramLabel = "SECONDS",
+                description = "If the pool is full, wait up to this long for room instead of failing at once.")
+        int waitForRoom;
+
+        @Option(names = "--dry-run", description = "Make nothing: say whether the pool could place the ENV now.")
+        boolean dryRun;
+
         @Mixin
         Output output;
 
@@ -97,9 +117,22 @@ final class EnvCommand {
             }
             BackendClient client = env.root.backend();
             boolean json = output.json();
-            EnvInfo info = client.createEnv(new EnvCreateRequest(name, osPrefix, images, cpu, memMib, diskMib, ports,
-                    keys, lifetime, replicas));
+            EnvCreateRequest request = new EnvCreateRequest(name, osPrefix, images, cpu, memMib, diskMib, ports, keys,
+                    lifetime, replicas, leaseSeconds, tags);
             PrintWriter out = spec.commandLine().getOut();
+            if (dryRun) {
+                EnvPlan plan = client.planEnv(request);
+                if (json) {
+                    Output.printJson(out, plan);
+                } else if (plan.fits()) {
+                    out.println("ENV " + name + " fits the pool now:");
+                    new TreeMap<>(plan.hostOfVm()).forEach((vm, host) -> out.println("  " + vm + " -> " + host));
+                } else {
+                    out.println("ENV " + name + " does not fit the pool now: " + plan.problem());
+                }
+                return plan.fits() ? 0 : 1;
+            }
+            EnvInfo info = client.createEnv(request, waitForRoom);
             if (!noWait) {
                 info = new Progress(out, !json && System.console() != null, json).follow(client, info);
             }
@@ -176,7 +209,7 @@ final class EnvCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List your ENVs (the admin sees all).",
-            footer = {"", "Examples:", "  tt env list", "  tt env list -o json"})
+            footer = {"", "Examples:", "  tt env list", "  tt env list -o json", "  tt env list --tag runner=gl-7"})
     static final class ListEnvs implements Callable<Integer> {
         @ParentCommand
         EnvCommand env;
@@ -187,9 +220,12 @@ final class EnvCommand {
         @Mixin
         Output output;
 
+        @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only ENVs with this tag (repeatable).")
+        Map<String, String> tags = new HashMap<>();
+
         @Override
         public Integer call() throws IOException {
-            output.list(spec.commandLine().getOut(), env.root.backend().envs(),
+            output.list(spec.commandLine().getOut(), env.root.backend().envs(tags),
                     List.of("NAME", "STATE", "VMS", "OWNER", "EXPIRES"), e -> List.of(e.name(), e.state().name(),
                             Integer.toString(e.vms().size()), e.owner(), e.expiresAt().toString()));
             return 0;
@@ -304,6 +340,19 @@ final class EnvCommand {
         @Override
         public Integer call() throws IOException {
             spec.commandLine().getOut().println("ENV " + name + ": " + env.root.backend().startEnv(name).state());
+            return 0;
+        }
+    }
+
+    @Command(name = "renew", mixinStandardHelpOptions = true,
+            description = "Renew an ENV's lease (see 'tt env add --lease'): its client is still alive.",
+            footer = {"", "Example:", "  tt env renew CI-1234"})
+    static final class Renew extends OnNamedEnv {
+
+        @Override
+        public Integer call() throws IOException {
+            EnvInfo e = env.root.backend().renewEnv(name);
+            spec.commandLine().getOut().println("ENV " + name + ": lease renewed until " + e.leaseExpiresAt());
             return 0;
         }
     }

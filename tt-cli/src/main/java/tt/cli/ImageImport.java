@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tt.api.ExternalCommand;
+import tt.api.FileTrees;
 import tt.api.ImageName;
 
 import java.io.IOException;
@@ -12,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Turns a cloud image a user downloaded (qcow2, raw, vmdk, ...; Ubuntu, Debian, Rocky, Alma,
@@ -91,7 +90,7 @@ final class ImageImport {
         }
         Files.createDirectories(r.imagePath());
         Path stage = r.imagePath().resolve(".importing-" + name);
-        deleteTree(stage);
+        FileTrees.delete(stage);
         Files.createDirectories(stage);
         try {
             Path disk = stage.resolve("disk.qcow2");
@@ -117,18 +116,7 @@ final class ImageImport {
             Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } finally {
-            deleteTree(stage);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            FileTrees.delete(stage);
         }
     }
 }

@@ -49,9 +49,7 @@ final class LocalTokens {
 
     /** The readable, non-empty token files under {@code $XDG_STATE_HOME/tt} (or ~/.local/state/tt), in order. */
     static List<String> found(Map<String, String> env) {
-        String xdg = env.get("XDG_STATE_HOME");
-        Path tt = (xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".local", "state")).resolve("tt");
+        Path tt = TtMain.stateRoot(env);
         List<String> tokens = new ArrayList<>();
         for (Path file : List.of(tt.resolve("backend").resolve("token"), tt.resolve("pool-token"))) {
             try {

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import tt.client.ApiException;
+import tt.cli.ci.CiCommand;
 import tt.client.BackendClient;
 
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.Map;
 @Command(name = "tt", mixinStandardHelpOptions = true, versionProvider = TtMain.Version.class,
         description = "TT client: ENVs of real VMs from a TT pool (a tt-backend, or a single tt-host).",
         subcommands = {ConfigCommand.class, StatusCommand.class, EnvCommand.class, HostCommand.class,
-                ImageCommand.class, TokenCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+                ImageCommand.class, TokenCommand.class, CiCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  tt config --serv-addr 127.0.0.1 --serv-port 20002 --token $(cat ~/.local/state/tt/backend/token)",
                 "  tt status --server",
@@ -82,14 +84,21 @@ public final class TtMain {
         return token != null ? c.with(null, null, token) : c;
     }
 
-    BackendClient backend() throws IOException {
+    /** {@code $XDG_STATE_HOME/tt}, or {@code ~/.local/state/tt}: where TT keeps state on this machine. */
+    public static Path stateRoot(Map<String, String> env) {
+        String xdg = env.get("XDG_STATE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".local", "state")).resolve("tt");
+    }
+
+    public BackendClient backend() throws IOException {
         ClientConfig c = config();
         String token = c.token() == null && LocalTokens.isThisMachine(c.servAddr())
                 ? LocalTokens.pick(c.baseUri(), System.getenv()) : c.token();
         return new BackendClient(c.baseUri(), token);
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String v = TtMain.class.getPackage().getImplementationVersion();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
+import tt.api.EnvPlan;
 import tt.api.HostStatus;
 import tt.api.ImageInfo;
 import tt.api.Json;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /** A client of tt-backend's REST API: ENVs and the pool. */
@@ -48,11 +50,36 @@ public final class BackendClient {
     }
 
     public EnvInfo createEnv(EnvCreateRequest request) throws IOException {
-        return JSON.convertValue(rest.send("POST", "/api/v1/envs", request), EnvInfo.class);
+        return createEnv(request, 0);
+    }
+
+    /** Makes an ENV, waiting up to {@code waitSeconds} for room in the pool (0: refused at once if there is none). */
+    public EnvInfo createEnv(EnvCreateRequest request, int waitSeconds) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/envs" + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : ""),
+                request), EnvInfo.class);
+    }
+
+    /** Whether the pool could place the ENV now; nothing is made. */
+    public EnvPlan planEnv(EnvCreateRequest request) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/envs?dryRun=true", request), EnvPlan.class);
     }
 
     public List<EnvInfo> envs() throws IOException {
-        return JSON.convertValue(rest.send("GET", "/api/v1/envs", null), new TypeReference<>() { });
+        return envs(Map.of());
+    }
+
+    /** The caller's ENVs carrying every one of the tags. */
+    public List<EnvInfo> envs(Map<String, String> tags) throws IOException {
+        StringBuilder query = new StringBuilder();
+        new TreeMap<>(tags).forEach((k, v) -> query.append(query.length() == 0 ? "?" : "&").append("tag=")
+                .append(RestTransport.encode(k + "=" + v)));
+        return JSON.convertValue(rest.send("GET", "/api/v1/envs" + query, null), new TypeReference<>() { });
+    }
+
+    /** Renews the ENV's lease. */
+    public EnvInfo renewEnv(String name) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/renew", null),
+                EnvInfo.class);
     }
 
     /** The ENV; with {@code waitSeconds} > 0 the server answers once no VM is booting (or time is up). */

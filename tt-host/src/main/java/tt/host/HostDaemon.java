@@ -1,5 +1,6 @@
 package tt.host;
 
+import tt.api.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.HostInfo;

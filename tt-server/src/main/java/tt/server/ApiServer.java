@@ -1,6 +1,7 @@
 package tt.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.ext.ContextResolver;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
@@ -12,6 +13,9 @@ import tt.api.Json;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The HTTP server (Grizzly) with Jersey, TT's JSON settings, error mapping and the token check. */
 public final class ApiServer implements AutoCloseable {
@@ -35,7 +39,10 @@ public final class ApiServer implements AutoCloseable {
                 .register(ErrorMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         if (authenticator != null) {
-            config.register(new TokenFilter(authenticator));
+            Set<String> open = Arrays.stream(resources).map(Object::getClass)
+                    .filter(c -> c.isAnnotationPresent(Unauthenticated.class))
+                    .map(c -> c.getAnnotation(Path.class).value().replaceFirst("^/", "")).collect(Collectors.toSet());
+            config.register(new TokenFilter(authenticator, open));
         }
         for (Object r : resources) {
             config.register(r);

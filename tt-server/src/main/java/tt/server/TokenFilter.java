@@ -12,22 +12,30 @@ import tt.api.ApiError;
 
 import java.security.Principal;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Refuses every request that does not carry {@code Authorization: Bearer <token>} of a known
- * caller; the caller is then the request's {@link SecurityContext} principal (role "admin").
+ * caller; the caller is then the request's {@link SecurityContext} principal (role "admin"). The
+ * paths given as open (the API's description) are served to anyone.
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class TokenFilter implements ContainerRequestFilter {
 
     private final Authenticator authenticator;
+    private final Set<String> openPaths;
 
-    public TokenFilter(Authenticator authenticator) {
+    /** @param openPaths request paths without the leading slash, e.g. {@code api/v1/openapi.json} */
+    public TokenFilter(Authenticator authenticator, Set<String> openPaths) {
         this.authenticator = authenticator;
+        this.openPaths = Set.copyOf(openPaths);
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
+        if (openPaths.contains(request.getUriInfo().getPath())) {
+            return;
+        }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         Optional<Caller> caller = header != null && header.startsWith("Bearer ")
                 ? authenticator.authenticate(header.substring(7).strip()) : Optional.empty();

@@ -17,9 +17,11 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
+import tt.api.EnvPlan;
 import tt.api.Json;
 import tt.api.RunRequest;
 import tt.api.RunResult;
+import tt.api.Validation;
 import tt.backend.env.EnvService;
 import tt.server.Caller;
 import tt.server.TokenFilter;
@@ -29,7 +31,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * ENVs: create, list, show (optionally waiting while VMs boot), stop, start, run a command on all
@@ -49,16 +53,47 @@ public final class EnvResource {
         this.envs = envs;
     }
 
+    /** The caller's ENVs; with {@code tag=KEY=VALUE} (repeatable), only those carrying every such tag. */
     @GET
-    public List<EnvInfo> list(@Context SecurityContext who) {
+    public List<EnvInfo> list(@Context SecurityContext who, @QueryParam("tag") List<String> tags) {
         Caller c = TokenFilter.caller(who);
-        return envs.list(c.name(), c.admin());
+        return envs.list(c.name(), c.admin(), tagFilter(tags));
     }
 
+    /**
+     * Makes an ENV (202, its VMs SCHEDULED). With {@code waitSeconds}, waits that long for room in
+     * the pool instead of answering 409 at once. With {@code dryRun=true}, makes nothing and answers
+     * whether the pool could place it now ({@link EnvPlan}).
+     */
     @POST
-    public Response create(@Context SecurityContext who, EnvCreateRequest request) {
-        EnvInfo env = envs.create(request, TokenFilter.caller(who).name());
+    public Response create(@Context SecurityContext who, EnvCreateRequest request,
+                           @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+                           @QueryParam("waitSeconds") @DefaultValue("0") int waitSeconds) throws InterruptedException {
+        if (dryRun) {
+            return Response.ok(envs.plan(request)).build();
+        }
+        EnvInfo env = envs.create(request, TokenFilter.caller(who).name(), Math.max(0, waitSeconds));
         return Response.accepted(env).location(URI.create("/api/v1/envs/" + env.name())).build();
+    }
+
+    /** Renews the ENV's lease: its client is alive. */
+    @POST
+    @Path("{name}/renew")
+    public EnvInfo renew(@Context SecurityContext who, @PathParam("name") String name) {
+        Caller c = TokenFilter.caller(who);
+        return envs.renew(name, c.name(), c.admin());
+    }
+
+    private static Map<String, String> tagFilter(List<String> tags) {
+        Map<String, String> filter = new HashMap<>();
+        for (String tag : tags == null ? List.<String>of() : tags) {
+            int eq = tag.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("bad tag filter '" + Validation.printable(tag) + "': use tag=KEY=VALUE");
+            }
+            filter.put(tag.substring(0, eq), tag.substring(eq + 1));
+        }
+        return filter;
     }
 
     @GET

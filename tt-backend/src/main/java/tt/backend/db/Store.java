@@ -1,5 +1,8 @@
 package tt.backend.db;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import tt.api.EnvVm;
 import tt.api.VmState;
 
@@ -8,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +24,12 @@ import java.util.UUID;
 /** The backend's rows: hosts of the pool, ENVs and their VMs. */
 public final class Store {
 
-    /** An ENV row; {@code sshKeys} are the fingerprints of the keys it was made with. */
-    public record Env(String id, String name, String owner, Instant createdAt, Instant expiresAt,
-                      List<String> sshKeys) {
+    /**
+     * An ENV row; {@code leaseSeconds} and {@code leaseExpiresAt} are null without a lease;
+     * {@code sshKeys} are the fingerprints of the keys it was made with.
+     */
+    public record Env(String id, String name, String owner, Instant createdAt, Instant expiresAt, Integer leaseSeconds,
+                      Instant leaseExpiresAt, Map<String, String> tags, List<String> sshKeys) {
     }
 
     /** A VM row; {@code hostVmId} is null until the host has accepted the VM. */
@@ -38,6 +45,7 @@ public final class Store {
     public record Host(String id, String address, int port) {
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Database db;
 
     public Store(Database db) {
@@ -88,13 +96,17 @@ public final class Store {
                 }
             }
             try (PreparedStatement e = c.prepareStatement(
-                    "INSERT INTO envs (id, name, owner, created_at, expires_at, ssh_keys) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO envs (id, name, owner, created_at, expires_at, ssh_keys, lease_seconds, lease_expires_at,"
+                            + " tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 e.setString(1, env.id());
                 e.setString(2, env.name());
                 e.setString(3, env.owner());
                 e.setTimestamp(4, Timestamp.from(env.createdAt()));
                 e.setTimestamp(5, Timestamp.from(env.expiresAt()));
                 e.setString(6, String.join(",", env.sshKeys()));
+                e.setObject(7, env.leaseSeconds(), Types.INTEGER);
+                e.setTimestamp(8, env.leaseExpiresAt() == null ? null : Timestamp.from(env.leaseExpiresAt()));
+                e.setString(9, env.tags().isEmpty() ? null : JSON.writeValueAsString(env.tags()));
                 e.executeUpdate();
             }
             try (PreparedStatement v = c.prepareStatement("INSERT INTO vms (env_id, name, image, host_id, cpu, mem_mib,"
@@ -114,9 +126,17 @@ public final class Store {
             }
             c.commit();
             return true;
-        } catch (SQLException e) {
+        } catch (SQLException | JsonProcessingException e) {
             throw new StoreException(e);
         }
+    }
+
+    /** Moves an ENV's lease on to {@code until}. */
+    public void renewLease(String envId, Instant until) {
+        update("UPDATE envs SET lease_expires_at = ? WHERE id = ? AND lease_seconds IS NOT NULL", ps -> {
+            ps.setTimestamp(1, Timestamp.from(until));
+            ps.setString(2, envId);
+        });
     }
 
     /**
@@ -164,8 +184,10 @@ public final class Store {
     }
 
     public List<Env> expiredEnvs(Instant now) {
-        return query(ENV_COLUMNS + " WHERE expires_at < ?",
-                ps -> ps.setTimestamp(1, Timestamp.from(now)), Store::env);
+        return query(ENV_COLUMNS + " WHERE expires_at < ? OR lease_expires_at < ?", ps -> {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setTimestamp(2, Timestamp.from(now));
+        }, Store::env);
     }
 
     public List<Vm> vms(String envId) {
@@ -203,14 +225,25 @@ public final class Store {
         });
     }
 
-    private static final String ENV_COLUMNS = "SELECT id, name, owner, created_at, expires_at, ssh_keys FROM envs";
+    private static final String ENV_COLUMNS = "SELECT id, name, owner, created_at, expires_at, ssh_keys, lease_seconds,"
+            + " lease_expires_at, tags FROM envs";
     private static final String VM_COLUMNS = "SELECT env_id, name, image, host_id, host_vm_id, cpu, mem_mib, disk_mib,"
             + " state, address, ports, error FROM vms";
 
     private static Env env(ResultSet rs) throws SQLException {
         String keys = rs.getString(6);
-        return new Env(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                rs.getTimestamp(5).toInstant(), keys == null || keys.isEmpty() ? List.of() : List.of(keys.split(",")));
+        Integer lease = rs.getObject(7, Integer.class);
+        Timestamp leaseEnd = rs.getTimestamp(8);
+        String tags = rs.getString(9);
+        try {
+            return new Env(rs.getString(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
+                    rs.getTimestamp(5).toInstant(), lease,
+                    leaseEnd == null ? null : leaseEnd.toInstant(),
+                    tags == null ? Map.of() : JSON.readValue(tags, new TypeReference<Map<String, String>>() { }),
+                    keys == null || keys.isEmpty() ? List.of() : List.of(keys.split(",")));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("bad tags of ENV " + rs.getString(1) + ": " + e.getMessage(), e);
+        }
     }
 
     private static Vm vm(ResultSet rs) throws SQLException {
@@ -270,7 +303,7 @@ public final class Store {
 
     /** A database failure: the state could not be read or written. */
     public static final class StoreException extends RuntimeException {
-        StoreException(SQLException e) {
+        StoreException(Exception e) {
             super("database error: " + e.getMessage(), e);
         }
     }

@@ -5,10 +5,9 @@ import org.slf4j.LoggerFactory;
 import tt.api.Capacity;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
+import tt.api.EnvPlan;
 import tt.api.EnvState;
 import tt.api.ExecResult;
-import tt.api.ImageName;
-import tt.api.ImageSelection;
 import tt.api.KeyFingerprint;
 import tt.api.RunRequest;
 import tt.api.RunResult;
@@ -22,6 +21,7 @@ import tt.backend.hosts.HostPool;
 import tt.backend.placement.Placement;
 import tt.client.ApiException;
 import tt.server.ConflictException;
+import tt.server.InsufficientResourcesException;
 import tt.server.NotFoundException;
 
 import java.io.IOException;
@@ -57,7 +57,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     static final String ENV_TAG = "ttEnv";
     /** The tag naming the ENV service that made a VM (see {@link Store#instanceId()}). */
     static final String OWNER_TAG = "ttOwner";
-    private static final int MAX_VMS = 2000;
+    /** The longest a create may wait for room in the pool. */
+    static final int MAX_WAIT_SECONDS = 3600;
+    private static final long ROOM_POLL_MILLIS = 500;
     /** How long a delete waits for a host still making one of the ENV's VMs. */
     private static final int CREATE_CALL_WAIT_SECONDS = 60;
 
@@ -95,79 +97,95 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         return store.vmsOnHost(hostId).stream().collect(Collectors.toMap(EnvService::ledgerKey, EnvService::capacity));
     }
 
-    public EnvInfo create(EnvCreateRequest req, String owner) {
-        if (req == null) {
-            throw new IllegalArgumentException("request body is missing: send JSON with \"name\" and \"osPrefix\"");
-        }
-        String name = Validation.name("ENV name", req.name());
-        int replicas = (int) Validation.range("replicas", req.replicas() == null ? 1 : req.replicas(), 1, 1000, "");
-        int lifetime = (int) Validation.range("lifetime", req.lifetimeMinutes() == null
-                ? limits.defaultLifetimeMinutes() : req.lifetimeMinutes(), 1, limits.maxLifetimeMinutes(), "minutes");
-        int cpu = (int) Validation.range("cpu", req.cpu() == null ? 1 : req.cpu(), 1, 256, "vCPUs");
-        int memMib = (int) Validation.range("memory", req.memMib() == null ? limits.defaultMemMib() : req.memMib(),
-                64, 1024 * 1024, "MiB");
-        if (req.diskMib() != null) {
-            Validation.range("disk", req.diskMib(), 1, 1024 * 1024, "MiB");
-        }
-        List<String> keys = Validation.sshKeys(req.sshKeys());
-        List<Integer> ports = Validation.guestPorts(req.ports());
-        List<String> images = ImageSelection.select(pool.images(), req.osPrefix(), req.images());
-        for (String image : images) {
-            int least = pool.imageMinMemMib(image);
-            if (memMib < least) {
-                throw new IllegalArgumentException("image " + image + " needs at least " + least + " MiB of memory;"
-                        + " asked for " + memMib + " MiB");
+    /**
+     * Makes an ENV: places every VM at once and answers; the hosts make the VMs in the background.
+     * When the pool has no room now, waits up to {@code waitSeconds} for room (0: refuse at once).
+     */
+    public EnvInfo create(EnvCreateRequest req, String owner, int waitSeconds) throws InterruptedException {
+        EnvSpec spec = EnvSpec.of(req, limits, pool);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, MAX_WAIT_SECONDS));
+        while (true) {
+            try {
+                return create(spec, owner);
+            } catch (InsufficientResourcesException noRoom) {
+                if (System.nanoTime() > deadline) {
+                    throw noRoom;
+                }
+                Thread.sleep(ROOM_POLL_MILLIS);
             }
         }
-        if (images.size() * replicas > MAX_VMS) {
-            throw new IllegalArgumentException("an ENV has at most " + MAX_VMS + " VMs; this one would have "
-                    + images.size() * replicas);
-        }
-        if (store.envByName(name).isPresent()) {
-            throw new ConflictException("an ENV named '" + name + "' exists: pick another name or 'tt env del " + name + "'");
+    }
+
+    private EnvInfo create(EnvSpec spec, String owner) {
+        if (store.envByName(spec.name()).isPresent()) {
+            throw new ConflictException("an ENV named '" + spec.name() + "' exists: pick another name or 'tt env del "
+                    + spec.name() + "'");
         }
         String envId = "env-" + HexFormat.of().formatHex(random.generateSeed(6));
-        List<Store.Vm> vms = new ArrayList<>();
-        for (String image : images) {
-            for (int r = 1; r <= replicas; r++) {
-                int diskMib = Math.max(pool.imageDiskMib(image), req.diskMib() == null ? 0 : req.diskMib());
-                vms.add(new Store.Vm(envId, vmName(name, image, replicas > 1 ? r : 0), image, null, null, cpu, memMib,
-                        diskMib, VmState.SCHEDULED, null, Map.of(), null));
-            }
-        }
         Instant now = Instant.now();
-        Store.Env env = new Store.Env(envId, name, owner, now, now.plus(Duration.ofMinutes(lifetime)),
-                keys.stream().map(KeyFingerprint::of).distinct().toList());
+        Store.Env env = new Store.Env(envId, spec.name(), owner, now, now.plus(Duration.ofMinutes(spec.lifetimeMinutes())),
+                spec.leaseSeconds(), spec.leaseSeconds() == null ? null : now.plusSeconds(spec.leaseSeconds()),
+                spec.tags(), spec.keys().stream().map(KeyFingerprint::of).distinct().toList());
         // registered before the ENV can be seen, so that a delete racing this create waits for its VMs
-        CountDownLatch inFlight = new CountDownLatch(vms.size());
+        CountDownLatch inFlight = new CountDownLatch(spec.vms().size());
         creating.put(envId, inFlight);
         List<Store.Vm> placed;
         try {
-            placed = place(env, vms);
+            placed = place(env, spec.vms());
         } catch (RuntimeException e) {
             creating.remove(envId);
             throw e;
         }
-        LOG.info("env {} ({}): {} VMs placed on {}", name, envId, placed.size(),
+        LOG.info("env {} ({}): {} VMs placed on {}", spec.name(), envId, placed.size(),
                 placed.stream().map(Store.Vm::hostId).distinct().sorted().toList());
-        createOnHosts(env, placed, keys, ports, inFlight);
+        createOnHosts(env, placed, spec.keys(), spec.ports(), inFlight);
         return info(env, placed);
     }
 
+    /** Whether the pool could place the ENV now, and where or what is short; makes and reserves nothing. */
+    public EnvPlan plan(EnvCreateRequest req) {
+        EnvSpec spec = EnvSpec.of(req, limits, pool);
+        if (store.envByName(spec.name()).isPresent()) {
+            return new EnvPlan(false, Map.of(), "an ENV named '" + spec.name() + "' exists");
+        }
+        try {
+            synchronized (placementLock) {
+                return new EnvPlan(true, Placement.place(demands(spec.vms()), pool.candidates()), null);
+            }
+        } catch (InsufficientResourcesException e) {
+            return new EnvPlan(false, Map.of(), e.getMessage());
+        }
+    }
+
     /** Places every VM and reserves it on its host, atomically; records the ENV; or changes nothing. */
-    private List<Store.Vm> place(Store.Env env, List<Store.Vm> vms) {
+    private List<Store.Vm> place(Store.Env env, List<EnvSpec.VmSpec> vms) {
         synchronized (placementLock) {
-            List<Placement.Demand> demands = vms.stream()
-                    .map(v -> new Placement.Demand(v.name(), v.image(), capacity(v))).toList();
-            Map<String, String> hostOf = Placement.place(demands, pool.candidates());
-            List<Store.Vm> placed = vms.stream().map(v -> new Store.Vm(v.envId(), v.name(), v.image(),
-                    hostOf.get(v.name()), null, v.cpu(), v.memMib(), v.diskMib(), v.state(), null, Map.of(), null)).toList();
+            Map<String, String> hostOf = Placement.place(demands(vms), pool.candidates());
+            List<Store.Vm> placed = vms.stream().map(v -> new Store.Vm(env.id(), v.name(), v.image(),
+                    hostOf.get(v.name()), null, v.cpu(), v.memMib(), v.diskMib(), VmState.SCHEDULED, null, Map.of(),
+                    null)).toList();
             if (!store.insertEnv(env, placed)) {
                 throw new ConflictException("an ENV named '" + env.name() + "' exists: pick another name");
             }
             placed.forEach(v -> pool.reserve(v.hostId(), ledgerKey(v), capacity(v)));
             return placed;
         }
+    }
+
+    private static List<Placement.Demand> demands(List<EnvSpec.VmSpec> vms) {
+        return vms.stream().map(v -> new Placement.Demand(v.name(), v.image(),
+                new Capacity(v.cpu(), v.memMib() * 1024L, v.diskMib() * 1024L))).toList();
+    }
+
+    /** Moves the ENV's lease on by its length: its client is alive. */
+    public EnvInfo renew(String name, String owner, boolean admin) {
+        Store.Env env = find(name, owner, admin);
+        if (env.leaseSeconds() == null) {
+            throw new ConflictException("ENV " + name + " has no lease to renew: it lives until " + env.expiresAt()
+                    + " (make it with leaseSeconds to tie it to its client)");
+        }
+        store.renewLease(env.id(), Instant.now().plusSeconds(env.leaseSeconds()));
+        return info(find(name, owner, admin));
     }
 
     /**
@@ -212,10 +230,12 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
-    public List<EnvInfo> list(String owner, boolean admin) {
+    /** The ENVs the caller may see that carry every tag of {@code withTags} (all of them for none). */
+    public List<EnvInfo> list(String owner, boolean admin, Map<String, String> withTags) {
         Map<String, List<Store.Vm>> vmsByEnv = store.allVms().stream()
                 .collect(Collectors.groupingBy(Store.Vm::envId));
         return store.envs().stream().filter(e -> admin || e.owner().equals(owner))
+                .filter(e -> e.tags().entrySet().containsAll(withTags.entrySet()))
                 .map(e -> info(e, vmsByEnv.getOrDefault(e.id(), List.of()))).toList();
     }
 
@@ -312,9 +332,16 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     }
 
     /** Deletes the ENVs whose lifetime is over. */
+    /** Deletes the ENVs whose lifetime is over, or whose lease ended without a renewal. */
     public void expire() {
-        for (Store.Env env : store.expiredEnvs(Instant.now())) {
-            LOG.info("env {} ({}): lifetime over, deleting", env.name(), env.id());
+        expire(Instant.now());
+    }
+
+    void expire(Instant now) {
+        for (Store.Env env : store.expiredEnvs(now)) {
+            LOG.info("env {} ({}): {}, deleting", env.name(), env.id(), env.expiresAt().isBefore(now) ? "lifetime over"
+                    : "lease of " + env.leaseSeconds() + " s not renewed since " + env.leaseExpiresAt()
+                    .minusSeconds(env.leaseSeconds()));
             destroy(env);
         }
     }
@@ -477,15 +504,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 ? EnvState.CREATING
                 : !vms.isEmpty() && vms.stream().allMatch(v -> v.state() == VmState.STOPPED) ? EnvState.STOPPED
                 : EnvState.READY;
-        return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(), env.sshKeys(),
+        return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(),
+                env.leaseSeconds(), env.leaseExpiresAt(), env.tags(), env.sshKeys(),
                 vms.stream().map(Store.Vm::view).toList());
-    }
-
-    static String vmName(String env, String image, int replica) {
-        ImageName n = ImageName.parse(image);
-        String base = (env + "-" + n.os() + "-" + n.arch()).replaceAll("[^A-Za-z0-9_-]", "-");
-        String suffix = replica > 0 ? "-" + replica : "";
-        return base.substring(0, Math.min(base.length(), 63 - suffix.length())) + suffix;
     }
 
     private static String ledgerKey(Store.Vm v) {

@@ -69,7 +69,7 @@ class EnvDeletionTest {
 
     @RepeatedTest(10)
     void deletesRacingEachOtherFreeEveryVmOnceAndReturnWithTheVmsGone() throws Exception {
-        envs.create(request("RACE", 4), OWNER);
+        envs.create(request("RACE", 4), OWNER, 0);
         assertEquals(EnvState.READY, envs.get("RACE", OWNER, false, 30).state());
         assertEquals(4, host.vmCount());
 
@@ -99,7 +99,7 @@ class EnvDeletionTest {
         assertTrue(deleted >= 1, "at least one call deleted it");
         assertEquals(Capacity.ZERO, pool.handedOut(hostId), "every VM's share was given back exactly once");
 
-        envs.create(request("AFTER", 4), OWNER);
+        envs.create(request("AFTER", 4), OWNER, 0);
         assertEquals(new Capacity(4, 4L * 64 * 1024, 4L * 100 * 1024), pool.handedOut(hostId),
                 "the ledger counts the next ENV from zero");
         envs.delete("AFTER", OWNER, false);
@@ -109,7 +109,7 @@ class EnvDeletionTest {
     @Test
     void aDeleteWhileTheHostIsStillMakingTheVmsReturnsOnlyOnceTheyAreGone() throws Exception {
         host.delayCreates(Duration.ofMillis(700));
-        envs.create(request("SLOW", 3), OWNER);
+        envs.create(request("SLOW", 3), OWNER, 0);
         envs.delete("SLOW", OWNER, false);
         assertEquals(3, host.createsAnswered(), "the delete waited for the host to answer every create");
         assertEquals(0, host.vmCount(), "no VM of the deleted ENV is left when the delete returns");
@@ -118,7 +118,7 @@ class EnvDeletionTest {
 
     @Test
     void deletingTwiceInARowIsHarmless() throws Exception {
-        envs.create(request("TWICE", 2), OWNER);
+        envs.create(request("TWICE", 2), OWNER, 0);
         assertEquals(EnvState.READY, envs.get("TWICE", OWNER, false, 30).state());
         envs.delete("TWICE", OWNER, false);
         NotFoundException again = assertThrows(NotFoundException.class,

@@ -26,9 +26,9 @@ class EnvExpiryTest {
             EnvService envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 256));
             Instant now = Instant.now();
             store.insertEnv(new Store.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),
-                    now.minus(Duration.ofMinutes(1)), List.of()), List.of(new Store.Vm("env-old", "OLD-vm", "qemu:a-1:1.x86_64",
+                    now.minus(Duration.ofMinutes(1)), null, null, Map.of(), List.of()), List.of(new Store.Vm("env-old", "OLD-vm", "qemu:a-1:1.x86_64",
                     "gone:1", null, 1, 256, 100, VmState.SCHEDULED, null, Map.of(), null)));
-            store.insertEnv(new Store.Env("env-new", "NEW", "alice", now, now.plus(Duration.ofHours(1)), List.of()), List.of());
+            store.insertEnv(new Store.Env("env-new", "NEW", "alice", now, now.plus(Duration.ofHours(1)), null, null, Map.of(), List.of()), List.of());
             envs.expire();
             assertEquals(List.of("NEW"), store.envs().stream().map(Store.Env::name).toList());
             assertEquals(List.of(), store.allVms());

@@ -9,7 +9,7 @@ import tt.api.Validation;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
-import tt.host.FileTrees;
+import tt.api.FileTrees;
 import tt.host.cgroup.Cgroups;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
@@ -117,7 +117,7 @@ public final class VmManager implements AutoCloseable {
                 imageMib, MAX_DISK_MIB, "MiB");
         List<String> keys = Validation.sshKeys(req.sshKeys());
         List<Integer> guestPorts = Validation.guestPorts(req.ports());
-        Map<String, String> tags = validTags(req.tags());
+        Map<String, String> tags = Validation.tags(req.tags());
         String id = "vm-" + HexFormat.of().formatHex(random.generateSeed(4));
         String name = req.name() == null ? id : Validation.name("VM name", req.name());
 
@@ -335,22 +335,6 @@ public final class VmManager implements AutoCloseable {
         if (now != wanted) {
             throw new ConflictException("cannot " + action + " VM " + vm.id + ": it is " + now + ", must be " + wanted);
         }
-    }
-
-    private static Map<String, String> validTags(Map<String, String> tags) {
-        if (tags == null) {
-            return Map.of();
-        }
-        if (tags.size() > 16) {
-            throw new IllegalArgumentException("too many tags: at most 16");
-        }
-        tags.forEach((k, v) -> {
-            Validation.name("tag name", k);
-            if (v == null || v.length() > 256 || !v.equals(Validation.printable(v))) {
-                throw new IllegalArgumentException("bad value for tag " + k + ": use up to 256 printable characters");
-            }
-        });
-        return Map.copyOf(tags);
     }
 
     private static String tail(Path file, int lines) {

@@ -1,4 +1,4 @@
-package tt.host;
+package tt.api;
 
 import java.io.IOException;
 import java.nio.file.Files;

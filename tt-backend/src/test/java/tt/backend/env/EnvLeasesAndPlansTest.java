@@ -1,0 +1,141 @@
+package tt.backend.env;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tt.api.Capacity;
+import tt.api.EnvCreateRequest;
+import tt.api.EnvInfo;
+import tt.api.EnvPlan;
+import tt.backend.db.Database;
+import tt.backend.db.Store;
+import tt.backend.hosts.HostPool;
+import tt.server.ConflictException;
+import tt.server.InsufficientResourcesException;
+import tt.testkit.SimulatedHost;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every CI client needs of the backend: leases that end an abandoned ENV, tags to find its
+ * own ENVs, a plan before committing, and waiting for room. The host answers from memory
+ * (SimulatedHost); the database is the real embedded one.
+ */
+class EnvLeasesAndPlansTest {
+
+    private static final String IMAGE = "qemu:sim-1.0:1.x86_64";
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private Store store;
+    private HostPool pool;
+    private EnvService envs;
+    private SimulatedHost host;
+
+    @BeforeEach
+    void startPool() throws Exception {
+        db = Database.open(dir, null, null, null);
+        store = new Store(db);
+        EnvService[] ref = new EnvService[1];
+        pool = new HostPool(store, "sim-token", id -> ref[0].heldOn(id));
+        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64));
+        ref[0] = envs;
+        // room for exactly two VMs of one vCPU
+        host = SimulatedHost.start("sim-token", new Capacity(2, 64L * 1024 * 1024, 1L << 30), IMAGE);
+        pool.start(envs, 60_000);
+        pool.add("127.0.0.1", host.port());
+    }
+
+    @AfterEach
+    void stopPool() {
+        envs.close();
+        pool.close();
+        host.close();
+        db.close();
+    }
+
+    private static EnvCreateRequest request(String name, int replicas, Integer leaseSeconds, Map<String, String> tags) {
+        return new EnvCreateRequest(name, List.of("sim"), null, 1, 64, null, null, null, null, replicas, leaseSeconds,
+                tags);
+    }
+
+    @Test
+    void anEnvWhoseLeaseIsNotRenewedIsDeletedAndARenewedOneStays() throws Exception {
+        Instant made = Instant.now();
+        envs.create(request("KEPT", 1, 30, null), "ci", 0);
+        envs.create(request("ABANDONED", 1, 30, null), "ci", 0);
+        envs.expire(made.plusSeconds(25));
+        assertEquals(2, store.envs().size(), "within their leases both live");
+        Thread.sleep(3000);
+        EnvInfo renewed = envs.renew("KEPT", "ci", false);
+        assertTrue(renewed.leaseExpiresAt().isAfter(made.plusSeconds(32)), renewed.toString());
+        envs.expire(made.plusSeconds(31));
+        assertEquals(List.of("KEPT"), store.envs().stream().map(Store.Env::name).toList(),
+                "the renewed ENV lives on, the abandoned one is gone");
+        assertEquals(1, host.vmCount(), "and its VM with it");
+        ConflictException noLease = assertThrows(ConflictException.class, () -> {
+            envs.create(request("PLAIN", 1, null, null), "ci", 0);
+            envs.renew("PLAIN", "ci", false);
+        });
+        assertTrue(noLease.getMessage().contains("has no lease"), noLease.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> envs.create(request("SHORT", 1, 5, null), "ci", 0));
+    }
+
+    @Test
+    void aClientListsOnlyItsOwnTaggedEnvs() throws Exception {
+        envs.create(request("MINE", 1, null, Map.of("client", "runner-7")), "ci", 0);
+        envs.create(request("OTHER", 1, null, Map.of("client", "runner-8")), "ci", 0);
+        assertEquals(List.of("MINE"), envs.list("ci", false, Map.of("client", "runner-7")).stream()
+                .map(EnvInfo::name).toList());
+        assertEquals(2, envs.list("ci", false, Map.of()).size());
+        assertEquals(List.of(), envs.list("someone-else", false, Map.of("client", "runner-7")),
+                "tags never show another owner's ENVs");
+        assertEquals(Map.of("client", "runner-7"), envs.list("ci", false, Map.of("client", "runner-7")).get(0).tags());
+    }
+
+    @Test
+    void aPlanSaysWhereVmsWouldGoOrWhatIsShortAndMakesNothing() {
+        EnvPlan fits = envs.plan(request("P", 2, null, null));
+        assertTrue(fits.fits(), fits.toString());
+        assertEquals(2, fits.hostOfVm().size());
+        EnvPlan tooBig = envs.plan(request("P", 3, null, null));
+        assertFalse(tooBig.fits());
+        assertTrue(tooBig.problem().contains("the pool cannot fit VM"), tooBig.problem());
+        assertEquals(List.of(), store.envs(), "a plan makes nothing");
+        assertEquals(0, host.vmCount());
+        assertEquals(Capacity.ZERO, pool.handedOut("127.0.0.1:" + host.port()), "and reserves nothing");
+    }
+
+    @Test
+    void aCreateWithWaitSecondsGetsTheRoomOnceItIsFreed() throws Exception {
+        envs.create(request("FIRST", 2, null, null), "ci", 0);
+        assertThrows(InsufficientResourcesException.class, () -> envs.create(request("NOW", 1, null, null), "ci", 0),
+                "without waiting, a full pool refuses at once");
+        CompletableFuture<EnvInfo> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return envs.create(request("WAITS", 1, null, null), "ci", 60);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(1500);
+        assertFalse(waiting.isDone(), "still waiting for room");
+        envs.delete("FIRST", "ci", false);
+        EnvInfo made = waiting.get(30, TimeUnit.SECONDS);
+        assertNotNull(made);
+        assertEquals("WAITS", made.name());
+    }
+}
