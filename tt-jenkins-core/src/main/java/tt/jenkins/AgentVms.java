@@ -43,10 +43,24 @@ public final class AgentVms {
     public record ReadyVm(String envName, String vmName, String image, String host, AgentBootstrap.Target ssh) {
     }
 
-    private final BackendClient backend;
+    /**
+     * How agents' ENVs are tied to their controller: tagged {@code jenkins=<owner>}, and deleted
+     * by the backend unless renewed ({@link #renewAll}) within {@code seconds}.
+     */
+    public record Lease(String owner, int seconds) {
+    }
 
+    private final BackendClient backend;
+    private final Lease lease;
+
+    /** Agent VMs without a lease: they live until deleted or until their lifetime ends. */
     public AgentVms(BackendClient backend) {
+        this(backend, null);
+    }
+
+    public AgentVms(BackendClient backend, Lease lease) {
         this.backend = Objects.requireNonNull(backend);
+        this.lease = lease;
     }
 
     /**
@@ -75,7 +89,8 @@ public final class AgentVms {
     public String create(String envName, Spec spec, String publicKey) throws IOException {
         String image = chooseImage(spec, backend.status().images(), ImageName.hostArch());
         backend.createEnv(new EnvCreateRequest(envName, null, List.of(image), spec.cpu(), spec.memMib(), spec.diskMib(),
-                null, List.of(publicKey), spec.lifetimeMinutes(), null));
+                null, List.of(publicKey), spec.lifetimeMinutes(), null, lease == null ? null : lease.seconds(),
+                lease == null ? null : Map.of("jenkins", lease.owner())));
         return image;
     }
 
@@ -134,6 +149,26 @@ public final class AgentVms {
         Map<String, Instant> found = new TreeMap<>();
         backend.envs().stream().filter(e -> e.name().startsWith(prefix)).forEach(e -> found.put(e.name(), e.createdAt()));
         return found;
+    }
+
+    /**
+     * Renews the leases of the agents' ENVs (their controller is alive), going on past one that
+     * fails; returns the failures (ENV name to why). An ENV already gone is no failure.
+     */
+    public Map<String, String> renewAll(Collection<String> envNames) {
+        Map<String, String> failures = new TreeMap<>();
+        for (String env : envNames) {
+            try {
+                backend.renewEnv(env);
+            } catch (ApiException e) {
+                if (e.status() != 404) {
+                    failures.put(env, e.getMessage());
+                }
+            } catch (IOException | RuntimeException e) {
+                failures.put(env, String.valueOf(e.getMessage()));
+            }
+        }
+        return failures;
     }
 
     /**

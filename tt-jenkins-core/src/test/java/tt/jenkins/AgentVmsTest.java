@@ -102,6 +102,33 @@ class AgentVmsTest {
         }
     }
 
+    @Test
+    void leasesAreRenewedOneByOneAndAGoneEnvIsNoFailure() throws Exception {
+        HttpServer backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> renewed = new CopyOnWriteArrayList<>();
+        backend.createContext("/api/v1/envs/", exchange -> {
+            String env = exchange.getRequestURI().getPath().replaceAll("^/api/v1/envs/|/renew$", "");
+            int status = env.equals("j1-broken") ? 503 : env.equals("j1-gone") ? 404 : 200;
+            byte[] body = status == 200 ? "{}".getBytes() : "{\"error\":\"backend busy\"}".getBytes();
+            if (status == 200) {
+                renewed.add(env);
+            }
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        backend.start();
+        try {
+            AgentVms vms = new AgentVms(new BackendClient(URI.create("http://127.0.0.1:" + backend.getAddress().getPort()),
+                    "t"), new AgentVms.Lease("j1-", 900));
+            Map<String, String> failures = vms.renewAll(List.of("j1-a", "j1-broken", "j1-gone", "j1-b"));
+            assertEquals(List.of("j1-a", "j1-b"), renewed);
+            assertEquals(Map.of("j1-broken", "backend busy"), failures);
+        } finally {
+            backend.stop(0);
+        }
+    }
+
     private static AgentVms.Spec spec(String os, String image) {
         return new AgentVms.Spec(os, image, null, 1, 512, null, 60);
     }

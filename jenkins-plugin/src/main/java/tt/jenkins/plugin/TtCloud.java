@@ -50,6 +50,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
@@ -73,6 +74,8 @@ public class TtCloud extends Cloud {
     /** An agent's ENV younger than this is never an orphan: its node may be on its way. */
     private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(2);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /** An agent's VM outlives its controller by at most this long (TtLeaseRenewal renews every 2 minutes). */
+    static final int AGENT_LEASE_SECONDS = 900;
 
     private final String serverUrl;
     private final String credentialsId;
@@ -160,8 +163,18 @@ public class TtCloud extends Cloud {
         return new BackendClient(URI.create(serverUrl), token(credentialsId));
     }
 
+    /** The agents' VMs, each tied to this controller by a lease that {@link TtLeaseRenewal} renews. */
     AgentVms agentVms() throws AbortException {
-        return new AgentVms(backend());
+        return new AgentVms(backend(), new AgentVms.Lease(AgentNames.envPrefix(Jenkins.get().getLegacyInstanceId()),
+                AGENT_LEASE_SECONDS));
+    }
+
+    /** Renews the leases of this cloud's agents: the live nodes and those on their way. */
+    void renewLeases(TaskListener listener) throws AbortException {
+        Set<String> envs = new TreeSet<>(pending().names());
+        getAgents().forEach(a -> envs.add(a.getEnvName()));
+        agentVms().renewAll(envs).forEach((env, why) -> listener.error("TT cloud " + name + ": the lease of ENV " + env
+                + " could not be renewed (next round tries again): " + why));
     }
 
     private static String token(String credentialsId) throws AbortException {

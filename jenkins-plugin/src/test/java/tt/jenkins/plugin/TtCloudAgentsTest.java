@@ -3,6 +3,7 @@ package tt.jenkins.plugin;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Label;
+import hudson.model.TaskListener;
 import hudson.model.queue.QueueTaskFuture;
 import hudson.slaves.Cloud;
 import hudson.tasks.Shell;
@@ -14,12 +15,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import tt.api.EnvInfo;
 import tt.jenkins.AgentNames;
 import tt.testkit.Wait;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +84,13 @@ class TtCloudAgentsTest {
                 && page.contains(agent.getHost()), page);
         String cloudPage = r.createWebClient().goTo("cloud/tt/").asNormalizedText();
         assertTrue(cloudPage.contains(agent.getNodeName()), cloudPage);
+        EnvInfo env = pool.client().env(agent.getEnvName(), 0);
+        assertEquals(Map.of("jenkins", AgentNames.envPrefix(r.jenkins.getLegacyInstanceId())), env.tags());
+        assertEquals(TtCloud.AGENT_LEASE_SECONDS, env.leaseSeconds(), "the agent's VM is tied to this controller");
+        Thread.sleep(1500);
+        cloud.renewLeases(TaskListener.NULL);
+        assertTrue(pool.client().env(agent.getEnvName(), 0).leaseExpiresAt().isAfter(env.leaseExpiresAt()),
+                "the renewal moved the lease on");
         WorkflowRun b = r.assertBuildStatusSuccess(f);
         r.assertLogContains("pipeline-on-tt", b);
         r.assertLogContains("qemu:tinylinux", b);
