@@ -2,7 +2,6 @@ package tt.jenkins;
 
 import java.io.FilterOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -23,11 +22,6 @@ public final class LaunchLog extends FilterOutputStream {
         super(log);
         this.nanoClock = nanoClock;
         this.startNanos = nanoClock.getAsLong();
-    }
-
-    /** A UTF-8 print stream over a new launch log that starts now. */
-    public static PrintStream startingNow(OutputStream log) {
-        return new PrintStream(new LaunchLog(log, System::nanoTime), true, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -13,6 +13,7 @@ import tt.jenkins.LaunchLog;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,7 +34,8 @@ public class TtLauncher extends ComputerLauncher {
         }
         TtAgent agent = ttComputer.getNode();
         // every line of the launch log, Jenkins' own too, says how long the launch has taken so far
-        TaskListener timed = new StreamTaskListener(LaunchLog.startingNow(listener.getLogger()));
+        TaskListener timed = new StreamTaskListener(new LaunchLog(listener.getLogger(), System::nanoTime),
+                StandardCharsets.UTF_8);
         PrintStream log = timed.getLogger();
         try {
             TtCloud cloud = agent.getCloud();

@@ -75,7 +75,7 @@ class TtCloudFieldDefectsTest {
         for (int i = 0; i < 5; i++) {
             r.buildAndAssertSuccess(p);
         }
-        assertEquals(5, p.getBuilds().size(), "five one-shot agents came and went under a cap of 2");
+        assertEquals(5, p.getBuildsAsMap().size(), "five one-shot agents came and went under a cap of 2");
     }
 
     @Test
