@@ -6,11 +6,14 @@ import tt.api.ImageInfo;
 import tt.backend.api.EnvResource;
 import tt.backend.api.PoolResource;
 import tt.backend.api.TokenResource;
+import tt.backend.api.WarmResource;
 import tt.backend.auth.Tokens;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
 import tt.backend.db.TokenStore;
+import tt.backend.db.WarmStore;
 import tt.backend.env.EnvService;
+import tt.backend.env.WarmPool;
 import tt.backend.hosts.HostPool;
 import tt.server.Authenticator;
 import tt.server.ConflictException;
@@ -38,13 +41,16 @@ public final class EnvStack implements AutoCloseable {
     private final Database db;
     private final HostPool pool;
     private final EnvService envs;
+    private final WarmPool warm;
     private final Tokens tokens;
     private final ScheduledExecutorService reaper;
 
-    private EnvStack(Database db, HostPool pool, EnvService envs, Tokens tokens, ScheduledExecutorService reaper) {
+    private EnvStack(Database db, HostPool pool, EnvService envs, WarmPool warm, Tokens tokens,
+                     ScheduledExecutorService reaper) {
         this.db = db;
         this.pool = pool;
         this.envs = envs;
+        this.warm = warm;
         this.tokens = tokens;
         this.reaper = reaper;
     }
@@ -54,7 +60,10 @@ public final class EnvStack implements AutoCloseable {
         Store store = new Store(db);
         EnvService[] envRef = new EnvService[1];
         HostPool pool = new HostPool(store, s.hostToken(), hostId -> envRef[0].heldOn(hostId));
-        EnvService envs = new EnvService(store, pool, s.limits());
+        Object placementLock = new Object();
+        WarmPool warm = new WarmPool(new WarmStore(db), pool, placementLock, store.instanceId(),
+                s.limits().defaultMemMib());
+        EnvService envs = new EnvService(store, pool, s.limits(), placementLock, warm);
         envRef[0] = envs;
         pool.start(envs, 1000);
         s.servers().forEach(server -> addServer(pool, server));
@@ -71,9 +80,16 @@ public final class EnvStack implements AutoCloseable {
                 LOG.error("expiring ENVs failed", e);
             }
         }, 5, 5, TimeUnit.SECONDS);
+        reaper.scheduleWithFixedDelay(() -> {
+            try {
+                warm.refill();
+            } catch (RuntimeException e) {
+                LOG.error("refilling the warm pools failed", e);
+            }
+        }, 2, 2, TimeUnit.SECONDS);
         Tokens tokens = new Tokens(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db));
         LOG.info("ENVs over {} hosts, state in {}", pool.status().size(), db.describe());
-        return new EnvStack(db, pool, envs, tokens, reaper);
+        return new EnvStack(db, pool, envs, warm, tokens, reaper);
     }
 
     /** Adds a host ({@code ADDR:PORT}) to the pool unless it is in it already, and polls it now. */
@@ -97,7 +113,8 @@ public final class EnvStack implements AutoCloseable {
 
     /** The REST resources of the client API. */
     public List<Object> resources(String version) {
-        return List.of(new EnvResource(envs), new PoolResource(pool, envs, version), new TokenResource(tokens));
+        return List.of(new EnvResource(envs), new PoolResource(pool, envs, version), new TokenResource(tokens),
+                new WarmResource(warm));
     }
 
     /** The images of the pool's online hosts, each once. */
@@ -108,6 +125,7 @@ public final class EnvStack implements AutoCloseable {
     @Override
     public void close() {
         reaper.shutdownNow();
+        warm.close();
         envs.close();
         pool.close();
         db.close();

@@ -78,7 +78,7 @@ final class HostBenchmark {
                 for (int i = 0; i < 10; i++) {
                     Path overlay = backingDir.resolve("overlay-" + i + ".qcow2");
                     long t0 = System.nanoTime();
-                    engine.createOverlay(big, overlay, mib << 20);
+                    engine.createOverlay(big.disk(), overlay, mib << 20);
                     ms.add((System.nanoTime() - t0) / 1e6);
                     Files.delete(overlay);
                 }
@@ -143,12 +143,12 @@ final class HostBenchmark {
             Files.deleteIfExists(dir.resolve("qmp.sock"));
             Path overlay = dir.resolve("disk.qcow2");
             Files.deleteIfExists(overlay);
-            engine.createOverlay(image, overlay, image.diskKib() * 1024);
+            engine.createOverlay(image.disk(), overlay, image.diskKib() * 1024);
             int port = FreePort.get();
             ports.add(port);
             launches.add(new VmLaunch("bare" + i, "bare" + i, image, 1, 256, dir, dir.resolve("qmp.sock"), overlay,
                     "127.0.0.1",
-                    Map.of(22, port), keys, null, List.of()));
+                    Map.of(22, port), keys, null, List.of(), null, null));
         }
         try {
             long t0 = System.nanoTime();

@@ -17,7 +17,7 @@ import java.util.Map;
 @Command(name = "tt", mixinStandardHelpOptions = true, versionProvider = TtMain.Version.class,
         description = "TT client: ENVs of real VMs from a TT pool (a tt-backend, or a single tt-host).",
         subcommands = {ConfigCommand.class, StatusCommand.class, EnvCommand.class, HostCommand.class,
-                ImageCommand.class, TokenCommand.class, CiCommand.class, CompletionCommand.class,
+                ImageCommand.class, TokenCommand.class, WarmCommand.class, CiCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  tt config --serv-addr 127.0.0.1 --serv-port 20002 --token $(cat ~/.local/state/tt/backend/token)",

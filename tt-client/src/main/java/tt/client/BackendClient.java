@@ -12,6 +12,8 @@ import tt.api.PoolStatus;
 import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.api.TokenInfo;
+import tt.api.WarmPoolSettings;
+import tt.api.WarmPoolStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,6 +98,22 @@ public final class BackendClient {
     public EnvInfo startEnv(String name) throws IOException {
         return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/start", null),
                 EnvInfo.class);
+    }
+
+    /** The warm pools, with how many VMs each keeps and has. */
+    public List<WarmPoolStatus> warmPools() throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/warm", null), new TypeReference<>() { });
+    }
+
+    /** Keeps at least {@code min}, up to {@code max}, VMs of the image warm (admin). */
+    public WarmPoolStatus setWarmPool(String image, int min, int max) throws IOException {
+        return JSON.convertValue(rest.send("PUT", "/api/v1/warm/" + RestTransport.encode(image),
+                new WarmPoolSettings(min, max)), WarmPoolStatus.class);
+    }
+
+    /** Stops keeping VMs of the image warm (admin). */
+    public void deleteWarmPool(String image) throws IOException {
+        rest.send("DELETE", "/api/v1/warm/" + RestTransport.encode(image), null);
     }
 
     /** The pool's images (a single tt-host: its own), with what is known of each. */

@@ -9,6 +9,7 @@ import tt.api.HostInfo;
 import tt.api.ImageInfo;
 import tt.api.Json;
 import tt.api.VmCreateRequest;
+import tt.api.VmIdentity;
 import tt.api.VmInfo;
 
 import java.io.IOException;
@@ -41,6 +42,12 @@ public final class HostClient {
 
     public VmInfo createVm(VmCreateRequest request) throws IOException {
         return JSON.convertValue(send("POST", "/api/v1/vms", request), VmInfo.class);
+    }
+
+    /** Gives a warm VM its name, keys and tags. */
+    public VmInfo giveIdentity(String id, VmIdentity identity) throws IOException {
+        return JSON.convertValue(send("POST", "/api/v1/vms/" + RestTransport.encode(id) + "/identity", identity),
+                VmInfo.class);
     }
 
     public List<VmInfo> vms() throws IOException {

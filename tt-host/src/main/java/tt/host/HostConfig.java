@@ -12,7 +12,7 @@ import java.util.Set;
 /** The daemon's settings, checked: everything wrong with the flags is reported before anything starts. */
 record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort, Path stateDir, String token,
                   String tokenSource, String accel, int portFirst, int portLast, int defaultMemMib,
-                  int bootTimeoutSeconds) {
+                  int bootTimeoutSeconds, boolean snapshots) {
 
     static HostConfig from(HostMain f) throws IOException {
         require(f.cpuTotal > 0, "--cpu-total must be at least 1");
@@ -22,6 +22,7 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         require(Set.of("auto", "kvm", "tcg").contains(f.accel), "--accel must be auto, kvm or tcg");
         require(f.defaultMemMib >= 64, "--default-mem must be at least 64 MiB");
         require(f.bootTimeoutSeconds > 0, "--boot-timeout must be positive");
+        require(Set.of("on", "off").contains(f.snapshots), "--snapshots must be on or off");
         require(f.token == null || f.tokenFile == null, "give --token or --token-file, not both");
         require(!f.open || (f.token == null && f.tokenFile == null), "--open serves without a token: drop --token");
         String[] range = f.portRange.split("-", -1);
@@ -36,7 +37,7 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
                 : f.tokenFile != null ? "token from " + f.tokenFile : "the machine's pool token in " + poolToken;
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
                 f.servPort, stateDir, token, tokenSource, f.accel, Integer.parseInt(range[0]),
-                Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds);
+                Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds, "on".equals(f.snapshots));
     }
 
     Path vmsDir() {

@@ -14,6 +14,7 @@ import tt.host.engine.Engine;
 import tt.host.engine.qemu.QemuEngine;
 import tt.host.image.ImageCatalog;
 import tt.host.image.ImageSpeeds;
+import tt.host.snapshot.SnapshotStore;
 import tt.host.ssh.HostSshKey;
 import tt.host.vm.PortAllocator;
 import tt.server.ResourceLedger;
@@ -78,8 +79,10 @@ final class HostDaemon implements AutoCloseable {
         Files.createDirectories(config.vmsDir());
         Files.createDirectories(config.runtimeDir());
         ImageSpeeds speeds = new ImageSpeeds(config.stateDir().resolve("image-speeds.json"));
+        SnapshotStore snapshots = config.snapshots()
+                ? new SnapshotStore(config.stateDir().resolve("snapshots"), qemu.version()) : null;
         VmManager vms = new VmManager(config.vmsDir(), config.runtimeDir(), config.servAddr(), images, engines, cgroups,
-                ledger, ports, hostKey, speeds, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
+                ledger, ports, hostKey, speeds, snapshots, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
         String hostId = InetAddress.getLocalHost().getHostName() + ":" + config.servPort();
         HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
                 config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
@@ -97,6 +100,7 @@ final class HostDaemon implements AutoCloseable {
         LOG.info("tt-host {} serving http://{}:{}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId,
                 config.servAddr(), config.servPort(), config.tokenSource(), imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
         probeAccelerators(images, qemu);
+        vms.prepareSnapshots();
         return new HostDaemon(config, images, cgroups, vms, envs, api, lock);
     }
 

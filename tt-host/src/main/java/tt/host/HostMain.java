@@ -67,6 +67,11 @@ public final class HostMain implements Callable<Integer> {
             description = "Memory of a VM that asks for none (default: ${DEFAULT-VALUE} MiB).")
     int defaultMemMib;
 
+    @Option(names = "--snapshots", defaultValue = "on", paramLabel = "on|off",
+            description = "Start VMs from snapshots of their booted image where there is one (built in the background"
+                    + " after an image's first boot; kept in STATE_DIR/snapshots) (default: ${DEFAULT-VALUE}).")
+    String snapshots;
+
     @Option(names = "--boot-timeout", defaultValue = "300", paramLabel = "SECONDS",
             description = "A VM whose SSH does not answer by then is marked failed (default: ${DEFAULT-VALUE}).")
     int bootTimeoutSeconds;

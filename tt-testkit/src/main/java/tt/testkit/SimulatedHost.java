@@ -15,6 +15,7 @@ import tt.api.ExecResult;
 import tt.api.HostInfo;
 import tt.api.ImageInfo;
 import tt.api.VmCreateRequest;
+import tt.api.VmIdentity;
 import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.server.ApiServer;
@@ -122,9 +123,10 @@ public final class SimulatedHost implements AutoCloseable {
             Thread.sleep(createDelay.toMillis());
             ledger.reserve(new Capacity(r.cpu(), r.memMib() * 1024L, r.diskMib() * 1024L));
             String vmId = "sim-" + next.incrementAndGet();
-            VmInfo vm = new VmInfo(vmId, r.name(), r.image(), VmState.READY, r.cpu(), r.memMib(), r.diskMib(),
+            VmState state = Boolean.TRUE.equals(r.warm()) ? VmState.WARM : VmState.READY;
+            VmInfo vm = new VmInfo(vmId, r.name(), r.image(), state, r.cpu(), r.memMib(), r.diskMib(),
                     "127.0.0.1", Map.of(22, nextPort.incrementAndGet()), "sim", Instant.now(), Instant.now(), null,
-                    r.tags());
+                    r.tags(), "cold");
             vms.put(vmId, vm);
             createsAnswered.incrementAndGet();
             return Response.status(201).entity(vm).build();
@@ -139,6 +141,20 @@ public final class SimulatedHost implements AutoCloseable {
             }
             ledger.release(new Capacity(vm.cpu(), vm.memMib() * 1024L, vm.diskMib() * 1024L));
             return Response.noContent().build();
+        }
+
+        @POST
+        @Path("vms/{id}/identity")
+        public VmInfo identity(@PathParam("id") String vmId, VmIdentity identity) {
+            VmInfo warm = vms.get(vmId);
+            if (warm == null || warm.state() != VmState.WARM) {
+                throw new NotFoundException("no warm VM " + vmId);
+            }
+            VmInfo ready = new VmInfo(vmId, identity.name(), warm.image(), VmState.READY, warm.cpu(), warm.memMib(),
+                    warm.diskMib(), warm.address(), warm.ports(), warm.accel(), warm.createdAt(), Instant.now(), null,
+                    identity.tags(), warm.boot());
+            vms.put(vmId, ready);
+            return ready;
         }
 
         @POST

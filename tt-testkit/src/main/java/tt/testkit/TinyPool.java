@@ -34,7 +34,8 @@ public final class TinyPool implements AutoCloseable {
                     HOST_TOKEN, List.of());
             BackendProcess.awaitOnline(backend.client(), 1);
             return new TinyPool(host, backend);
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // a start that fails (a timeout is an AssertionError) leaves no daemon running
             if (backend != null) {
                 backend.close();
             }

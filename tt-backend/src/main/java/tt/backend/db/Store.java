@@ -47,9 +47,11 @@ public final class Store {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Database db;
+    private final Jdbc jdbc;
 
     public Store(Database db) {
         this.db = db;
+        this.jdbc = new Jdbc(db);
     }
 
     /** This database's own id, made on first use: its ENV service tags its VMs with it. */
@@ -269,36 +271,12 @@ public final class Store {
         return ports;
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+    private <T> List<T> query(String sql, Jdbc.Binder binder, Jdbc.Row<T> row) {
+        return jdbc.query(sql, binder, row);
     }
 
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Binder binder, Row<T> row) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.read(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
-    }
-
-    private int update(String sql, Binder binder) {
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+    private int update(String sql, Jdbc.Binder binder) {
+        return jdbc.update(sql, binder);
     }
 
     /** A database failure: the state could not be read or written. */

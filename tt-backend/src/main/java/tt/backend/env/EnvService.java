@@ -13,6 +13,7 @@ import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.api.Validation;
 import tt.api.VmCreateRequest;
+import tt.api.VmIdentity;
 import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.backend.db.Store;
@@ -34,6 +35,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +73,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private final HostPool pool;
     private final Limits limits;
     private final String instanceId;
-    private final Object placementLock = new Object();
+    private final Object placementLock;
+    private final WarmPool warm;
     private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "env-work");
         t.setDaemon(true);
@@ -86,15 +89,31 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private final Map<String, CompletableFuture<Void>> deletions = new ConcurrentHashMap<>();
 
     public EnvService(Store store, HostPool pool, Limits limits) {
+        this(store, pool, limits, new Object(), null);
+    }
+
+    /**
+     * @param placementLock held while VMs are placed and their shares reserved; the warm pool
+     *                      places under the same lock
+     * @param warm          the warm pool ENVs take VMs from, or null for none
+     */
+    public EnvService(Store store, HostPool pool, Limits limits, Object placementLock, WarmPool warm) {
         this.store = store;
         this.pool = pool;
         this.limits = limits;
         this.instanceId = store.instanceId();
+        this.placementLock = placementLock;
+        this.warm = warm;
     }
 
-    /** What each of the backend's VMs holds on a host, by ledger key: used to rebuild its ledger. */
+    /** What each of the backend's VMs (warm ones too) holds on a host, by ledger key: used to rebuild its ledger. */
     public Map<String, Capacity> heldOn(String hostId) {
-        return store.vmsOnHost(hostId).stream().collect(Collectors.toMap(EnvService::ledgerKey, EnvService::capacity));
+        Map<String, Capacity> held = new HashMap<>(store.vmsOnHost(hostId).stream()
+                .collect(Collectors.toMap(EnvService::ledgerKey, EnvService::capacity)));
+        if (warm != null) {
+            held.putAll(warm.heldOn(hostId));
+        }
+        return held;
     }
 
     /**
@@ -131,7 +150,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         creating.put(envId, inFlight);
         List<Store.Vm> placed;
         try {
-            placed = place(env, spec.vms());
+            placed = place(env, spec.vms(), !spec.ports().isEmpty());
         } catch (RuntimeException e) {
             creating.remove(envId);
             throw e;
@@ -157,14 +176,39 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
-    /** Places every VM and reserves it on its host, atomically; records the ENV; or changes nothing. */
-    private List<Store.Vm> place(Store.Env env, List<EnvSpec.VmSpec> vms) {
+    /**
+     * Places every VM and reserves it on its host, atomically; records the ENV; or changes nothing.
+     * A VM of a warm pool's image and size (and no extra ports) takes a warm VM where one waits:
+     * its row has its host's VM from the start, and it is BOOTING.
+     */
+    private List<Store.Vm> place(Store.Env env, List<EnvSpec.VmSpec> vms, boolean extraPorts) {
         synchronized (placementLock) {
-            Map<String, String> hostOf = Placement.place(demands(vms), pool.candidates());
-            List<Store.Vm> placed = vms.stream().map(v -> new Store.Vm(env.id(), v.name(), v.image(),
-                    hostOf.get(v.name()), null, v.cpu(), v.memMib(), v.diskMib(), VmState.SCHEDULED, null, Map.of(),
-                    null)).toList();
+            Map<String, WarmPool.Taken> fromWarm = new HashMap<>();
+            List<EnvSpec.VmSpec> cold = new ArrayList<>();
+            for (EnvSpec.VmSpec v : vms) {
+                Optional<WarmPool.Taken> taken = Optional.empty();
+                if (warm != null && !extraPorts) {
+                    warm.demanded(v.image());
+                    taken = warm.take(v.image(), new Capacity(v.cpu(), v.memMib() * 1024L, v.diskMib() * 1024L));
+                }
+                taken.ifPresentOrElse(t -> fromWarm.put(v.name(), t), () -> cold.add(v));
+            }
+            Map<String, String> hostOf;
+            try {
+                hostOf = Placement.place(demands(cold), pool.candidates());
+            } catch (RuntimeException e) {
+                fromWarm.values().forEach(t -> warm.giveBack(t));
+                throw e;
+            }
+            List<Store.Vm> placed = vms.stream().map(v -> {
+                WarmPool.Taken t = fromWarm.get(v.name());
+                return t == null ? new Store.Vm(env.id(), v.name(), v.image(), hostOf.get(v.name()), null, v.cpu(),
+                        v.memMib(), v.diskMib(), VmState.SCHEDULED, null, Map.of(), null)
+                        : new Store.Vm(env.id(), v.name(), v.image(), t.vm().hostId(), t.vm().hostVmId(), v.cpu(),
+                        v.memMib(), v.diskMib(), VmState.BOOTING, null, Map.of(), null);
+            }).toList();
             if (!store.insertEnv(env, placed)) {
+                fromWarm.values().forEach(t -> warm.giveBack(t));
                 throw new ConflictException("an ENV named '" + env.name() + "' exists: pick another name");
             }
             placed.forEach(v -> pool.reserve(v.hostId(), ledgerKey(v), capacity(v)));
@@ -210,10 +254,29 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     }
 
     private void createOnHost(Store.Env env, Store.Vm vm, List<String> keys, List<Integer> ports) {
+        Map<String, String> tags = Map.of(ENV_TAG, env.id(), OWNER_TAG, instanceId);
+        if (vm.hostVmId() != null) {
+            try {
+                VmInfo given = pool.client(vm.hostId()).giveIdentity(vm.hostVmId(), new VmIdentity(vm.name(), keys, tags));
+                madeAt.put(given.id(), Instant.now());
+                if (!store.vmCreated(env.id(), vm.name(), given.id(), given.state(), given.address(), given.ports())) {
+                    madeAt.remove(given.id());
+                    deleteQuietly(vm.hostId(), given.id());
+                    return;
+                }
+                LOG.info("env {} ({}): VM {} is warm VM {} of {}", env.name(), env.id(), vm.name(), given.id(),
+                        vm.hostId());
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("env {} ({}): warm VM {} on {} did not take its identity ({}); making a VM instead",
+                        env.name(), env.id(), vm.hostVmId(), vm.hostId(), e.getMessage());
+                deleteQuietly(vm.hostId(), vm.hostVmId());
+            }
+        }
         VmInfo made;
         try {
             made = pool.client(vm.hostId()).createVm(new VmCreateRequest(vm.name(), vm.image(), vm.cpu(),
-                    vm.memMib(), vm.diskMib(), keys, ports, Map.of(ENV_TAG, env.id(), OWNER_TAG, instanceId)));
+                    vm.memMib(), vm.diskMib(), keys, ports, tags));
         } catch (IOException | RuntimeException e) {
             LOG.warn("env {} ({}): host {} did not make VM {}: {}", env.name(), env.id(), vm.hostId(),
                     vm.name(), e.getMessage());
@@ -441,6 +504,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             }
         }
         deleteOrphans(hostId, hostVms, known);
+        if (warm != null) {
+            warm.polled(hostId, hostVms);
+        }
     }
 
     /**

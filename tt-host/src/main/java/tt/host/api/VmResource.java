@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import tt.api.ExecRequest;
 import tt.api.ExecResult;
 import tt.api.VmCreateRequest;
+import tt.api.VmIdentity;
 import tt.api.VmInfo;
 import tt.host.vm.VmManager;
 
@@ -55,6 +56,13 @@ public final class VmResource {
     public Response delete(@PathParam("id") String id) {
         vms.delete(id);
         return Response.noContent().build();
+    }
+
+    /** Gives a warm VM its name, keys and tags; it boots on to ready. */
+    @POST
+    @Path("{id}/identity")
+    public VmInfo identity(@PathParam("id") String id, VmIdentity identity) throws IOException {
+        return vms.giveIdentity(id, identity);
     }
 
     @POST

@@ -14,8 +14,8 @@ public interface Engine {
     /** The engine part of the image names this engine boots, e.g. {@code qemu}. */
     String name();
 
-    /** Makes a copy-on-write disk of {@code sizeBytes} over the image's disk. */
-    void createOverlay(Image image, Path overlay, long sizeBytes) throws IOException;
+    /** Makes a copy-on-write disk of {@code sizeBytes} over a disk (an image's, or a snapshot's). */
+    void createOverlay(Path backingDisk, Path overlay, long sizeBytes) throws IOException;
 
     /** Starts the VM; returns once the process runs and its control channel answers. */
     VmProcess start(VmLaunch launch) throws IOException;

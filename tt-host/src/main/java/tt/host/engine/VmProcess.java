@@ -1,6 +1,7 @@
 package tt.host.engine;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /** A running VM process and its control channel. */
@@ -15,6 +16,13 @@ public interface VmProcess {
     void pause() throws IOException;
 
     void resume() throws IOException;
+
+    /**
+     * Halts the guest and writes its device state to {@code state} (its RAM stays in the file it
+     * was started with, see {@link SnapshotUse}); the process ends after. For a VM started with
+     * {@link SnapshotUse.Mode#PREPARE}.
+     */
+    void saveSnapshot(Path state) throws IOException;
 
     /** Kills the process and waits until it is gone. */
     void kill();

@@ -6,6 +6,7 @@ import tt.api.VmState;
 import tt.host.cgroup.Cgroups;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
+import tt.host.snapshot.SnapshotStore;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,18 +17,27 @@ import java.util.Map;
 final class Vm {
 
     final String id;
-    final String name;
+    /** Its name (and hostname); a warm VM gets its name when it is given its identity. */
+    volatile String name;
     final Image image;
     final int cpu;
     final int memMib;
     final int diskMib;
-    final Map<String, String> tags;
+    volatile Map<String, String> tags;
     final Path dir;
     final Instant createdAt = Instant.now();
     final String accel;
     Map<Integer, Integer> ports = Map.of();
     Cgroups.VmCgroup cgroup;
     VmProcess process;
+    /** The snapshot it was restored from; null for a cold boot. */
+    volatile SnapshotStore.Snapshot restoredFrom;
+    /** The keys it lets in: the users' and the host's own. */
+    volatile List<String> keys = List.of();
+    /** Whether its guest takes its identity from the agent (restored from a snapshot, or warm) and has yet to. */
+    volatile boolean awaitsIdentity;
+    /** Kept warm: it waits, booted, until it is given an identity. */
+    volatile boolean keptWarm;
     private VmState state = VmState.BOOTING;
     private Instant readyAt;
     private String error;
@@ -74,6 +84,20 @@ final class Vm {
         }
     }
 
+    /** Booted and waiting for an identity. */
+    synchronized boolean markWarm() {
+        if (state != VmState.BOOTING || deleting) {
+            return false;
+        }
+        state = VmState.WARM;
+        return true;
+    }
+
+    /** A warm VM given its identity boots on. */
+    synchronized void markGivenIdentity() {
+        state = VmState.BOOTING;
+    }
+
     synchronized void markStopped() {
         state = VmState.STOPPED;
     }
@@ -97,6 +121,6 @@ final class Vm {
 
     synchronized VmInfo info(String address) {
         return new VmInfo(id, name, image.name().toString(), state, cpu, memMib, diskMib, address, ports, accel,
-                createdAt, readyAt, error, tags);
+                createdAt, readyAt, error, tags, restoredFrom == null ? "cold" : "snapshot");
     }
 }

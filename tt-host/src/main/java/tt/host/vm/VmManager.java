@@ -7,6 +7,7 @@ import tt.api.ExecRequest;
 import tt.api.ExecResult;
 import tt.api.Validation;
 import tt.api.VmCreateRequest;
+import tt.api.VmIdentity;
 import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.api.FileTrees;
@@ -19,6 +20,9 @@ import tt.host.engine.VmLaunch;
 import tt.host.image.Image;
 import tt.host.image.ImageCatalog;
 import tt.host.image.ImageSpeeds;
+import tt.host.snapshot.SnapshotStore;
+import tt.host.engine.SnapshotUse;
+import tt.host.engine.VmProcess;
 import tt.host.ssh.GuestExec;
 import tt.host.ssh.HostSshKey;
 import tt.host.ssh.SshBanner;
@@ -29,12 +33,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +60,7 @@ public final class VmManager implements AutoCloseable {
     /** Room for QEMU itself above the guest's RAM in the VM's memory limit. */
     static final long QEMU_OVERHEAD_BYTES = 256L << 20;
     private static final int START_ATTEMPTS = 3;
+    private static final Duration IDENTITY_TIMEOUT = Duration.ofSeconds(120);
 
     /** Sizes used when a request leaves them out, and how long a guest may take to answer SSH. */
     public record Defaults(int cpu, int memMib, int bootTimeoutSeconds) {
@@ -70,6 +77,7 @@ public final class VmManager implements AutoCloseable {
     private final HostSshKey hostKey;
     private final GuestExec guestExec;
     private final ImageSpeeds speeds;
+    private final VmSnapshots snapshots;
     private final Set<String> speedsMeasuring = ConcurrentHashMap.newKeySet();
     private final Defaults defaults;
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
@@ -82,7 +90,7 @@ public final class VmManager implements AutoCloseable {
 
     public VmManager(Path vmsDir, Path socketsDir, String address, ImageCatalog images, Map<String, Engine> engines, Cgroups cgroups,
                      ResourceLedger ledger, PortAllocator portAllocator, HostSshKey hostKey, ImageSpeeds speeds,
-                     Defaults defaults) {
+                     SnapshotStore snapshotStore, Defaults defaults) {
         this.vmsDir = vmsDir;
         this.socketsDir = socketsDir;
         this.address = address;
@@ -94,6 +102,8 @@ public final class VmManager implements AutoCloseable {
         this.hostKey = hostKey;
         this.guestExec = new GuestExec(hostKey);
         this.speeds = speeds;
+        this.snapshots = new VmSnapshots(snapshotStore, new VmSnapshots.Host(engines, cgroups, ledger, address,
+                socketsDir, hostKey.publicKey(), Duration.ofSeconds(defaults.bootTimeoutSeconds())));
         this.defaults = defaults;
     }
 
@@ -118,6 +128,11 @@ public final class VmManager implements AutoCloseable {
         List<String> keys = Validation.sshKeys(req.sshKeys());
         List<Integer> guestPorts = Validation.guestPorts(req.ports());
         Map<String, String> tags = Validation.tags(req.tags());
+        boolean warm = Boolean.TRUE.equals(req.warm());
+        if (warm && !VmSnapshots.supports(image)) {
+            throw new IllegalArgumentException("image " + image.name() + " cannot be kept warm: its guest has no TT agent"
+                    + " (\"agent\": \"tt\" in image.json; x86_64)");
+        }
         String id = "vm-" + HexFormat.of().formatHex(random.generateSeed(4));
         String name = req.name() == null ? id : Validation.name("VM name", req.name());
 
@@ -131,7 +146,7 @@ public final class VmManager implements AutoCloseable {
             vms.put(id, vm);
         }
         try {
-            launch(vm, engine, keys, guestPorts);
+            launch(vm, engine, keys, guestPorts, warm);
         } catch (IOException | RuntimeException e) {
             LOG.warn("vm {}: create failed: {}", id, e.getMessage());
             destroy(vm);
@@ -141,36 +156,84 @@ public final class VmManager implements AutoCloseable {
         return vm.info(address);
     }
 
-    private void launch(Vm vm, Engine engine, List<String> keys, List<Integer> guestPorts) throws IOException {
+    /**
+     * Starts the VM: restored from a snapshot of its image and size when there is one (falling back
+     * to a cold boot, with the reason in the log, when that fails), else booted cold. A warm VM
+     * boots (or is restored) to its agent and waits there for its identity.
+     */
+    private void launch(Vm vm, Engine engine, List<String> keys, List<Integer> guestPorts, boolean warm)
+            throws IOException {
         Files.createDirectories(vm.dir);
-        Path keysFile = vm.dir.resolve("authorized_keys");
-        List<String> allKeys = new ArrayList<>(keys);
-        allKeys.add(hostKey.publicKey());
-        Files.writeString(keysFile, String.join("\n", allKeys) + "\n", StandardCharsets.US_ASCII);
-        Path seed = vm.image.manifest().nocloudSeed() ? NoCloudSeed.write(vm.dir, vm.id, vm.name, allKeys) : null;
-        Path overlay = vm.dir.resolve("disk.qcow2");
-        long t0 = System.nanoTime();
-        engine.createOverlay(vm.image, overlay, vm.diskMib * 1024L * 1024L);
-        LOG.info("vm {}: overlay over {} made in {} ms", vm.id, vm.image.name(), (System.nanoTime() - t0) / 1_000_000);
+        Path seed = writeIdentityFiles(vm, keys);
+        vm.awaitsIdentity = warm;
+        vm.keptWarm = warm;
         vm.cgroup = cgroups.create(vm.id, vm.cpu, vm.memMib * 1024L * 1024L + QEMU_OVERHEAD_BYTES);
         List<Integer> wanted = new ArrayList<>(List.of(22));
         wanted.addAll(guestPorts);
-        for (int attempt = 1; ; attempt++) {
-            List<Integer> hostPorts = portAllocator.allocate(wanted.size());
-            Map<Integer, Integer> forwards = new LinkedHashMap<>();
-            for (int i = 0; i < wanted.size(); i++) {
-                forwards.put(wanted.get(i), hostPorts.get(i));
+        Optional<SnapshotStore.Snapshot> snapshot = snapshots.find(vm);
+        if (snapshot.isPresent()) {
+            try {
+                start(vm, engine, wanted, seed, snapshot.get(), true);
+                vm.restoredFrom = snapshot.get();
+                vm.awaitsIdentity = true;
+                LOG.info("vm {}: restored from snapshot {} of {}", vm.id, snapshot.get().dir().getFileName(),
+                        vm.image.name());
+                return;
+            } catch (IOException e) {
+                LOG.warn("vm {}: restoring snapshot {} failed ({}); booting cold instead", vm.id,
+                        snapshot.get().dir().getFileName(), e.getMessage());
+                snapshots.forget(snapshot.get());
+                stopProcess(vm);
             }
-            vm.ports = Map.copyOf(forwards);
+        }
+        start(vm, engine, wanted, seed, null, warm);
+    }
+
+    /** Writes the keys file and, for a NoCloud image, the seed; returns the seed (or null). */
+    private Path writeIdentityFiles(Vm vm, List<String> userKeys) throws IOException {
+        List<String> allKeys = new ArrayList<>(userKeys);
+        allKeys.add(hostKey.publicKey());
+        vm.keys = List.copyOf(allKeys);
+        Files.writeString(keysFile(vm), String.join("\n", allKeys) + "\n", StandardCharsets.US_ASCII);
+        return vm.image.manifest().nocloudSeed() ? NoCloudSeed.write(vm.dir, vm.id, vm.name, allKeys) : null;
+    }
+
+    /**
+     * Makes the VM's overlay and starts its process, cold or restoring {@code snapshot}; with
+     * {@code byAgent}, the guest takes its identity from the agent after the boot.
+     */
+    private void start(Vm vm, Engine engine, List<Integer> wantedPorts, Path seed, SnapshotStore.Snapshot snapshot,
+                       boolean byAgent) throws IOException {
+        Path overlay = vm.dir.resolve("disk.qcow2");
+        Files.deleteIfExists(overlay);
+        long t0 = System.nanoTime();
+        engine.createOverlay(snapshot == null ? vm.image.disk() : snapshot.disk(), overlay, vm.diskMib * 1024L * 1024L);
+        LOG.info("vm {}: overlay over {} made in {} ms", vm.id, snapshot == null ? vm.image.name() : "its snapshot",
+                (System.nanoTime() - t0) / 1_000_000);
+        SnapshotUse use = snapshot == null ? null
+                : new SnapshotUse(SnapshotUse.Mode.RESTORE, snapshot.ram(), snapshot.state());
+        for (int attempt = 1; ; attempt++) {
+            boolean freshPorts = vm.ports.isEmpty();
+            if (freshPorts) {
+                List<Integer> hostPorts = portAllocator.allocate(wantedPorts.size());
+                Map<Integer, Integer> forwards = new LinkedHashMap<>();
+                for (int i = 0; i < wantedPorts.size(); i++) {
+                    forwards.put(wantedPorts.get(i), hostPorts.get(i));
+                }
+                vm.ports = Map.copyOf(forwards);
+            }
             try {
                 vm.process = engine.start(new VmLaunch(vm.id, vm.name, vm.image, vm.cpu, vm.memMib, vm.dir,
-                        controlSocket(vm), overlay, address, forwards, keysFile, seed, vm.cgroup.procsFiles()));
+                        controlSocket(vm), overlay, address, vm.ports, keysFile(vm), seed, vm.cgroup.procsFiles(), use,
+                        byAgent ? agentSocket(vm) : null));
                 break;
             } catch (IOException e) {
-                portAllocator.release(hostPorts);
-                vm.ports = Map.of();
                 boolean portClash = String.valueOf(e.getMessage()).contains("host forwarding");
-                if (!portClash || attempt >= START_ATTEMPTS) {
+                if (freshPorts) {
+                    portAllocator.release(vm.hostPorts());
+                    vm.ports = Map.of();
+                }
+                if (!portClash || !freshPorts || attempt >= START_ATTEMPTS) {
                     throw e;
                 }
                 LOG.info("vm {}: a forwarded port was taken meanwhile, retrying with others", vm.id);
@@ -179,8 +242,9 @@ public final class VmManager implements AutoCloseable {
         // the running QEMU holds the overlay open: unlinking it now means that however the
         // daemon ends, even by SIGKILL, the kernel frees the disk when the QEMU process goes
         Files.delete(overlay);
-        vm.process.onExit().thenRun(() -> {
-            if (!vm.isDeleting()) {
+        VmProcess process = vm.process;
+        process.onExit().thenRun(() -> {
+            if (!vm.isDeleting() && vm.process == process) {
                 String why = "QEMU exited (guest powered off or crashed): " + tail(vm.dir.resolve("engine.log"), 2);
                 LOG.warn("vm {}: {}", vm.id, why);
                 vm.markFailed(why);
@@ -188,16 +252,35 @@ public final class VmManager implements AutoCloseable {
         });
     }
 
+    /** Ends the VM's process (a failed restore), keeping its ports for the cold boot that follows. */
+    private static void stopProcess(Vm vm) {
+        VmProcess p = vm.process;
+        vm.process = null;
+        if (p != null) {
+            p.kill();
+        }
+    }
+
     private void awaitReady(Vm vm) {
         long t0 = System.nanoTime();
+        if (vm.keptWarm) {
+            awaitWarm(vm, t0);
+            return;
+        }
+        if (vm.awaitsIdentity && !takeIdentity(vm)) {
+            return;
+        }
         long deadline = t0 + TimeUnit.SECONDS.toNanos(defaults.bootTimeoutSeconds());
         int port = vm.ports.get(22);
         while (System.nanoTime() < deadline && vm.state() == VmState.BOOTING && !vm.isDeleting()) {
             if (SshBanner.answers(address, port, 1000)) {
                 if (vm.markReady()) {
-                    LOG.info("vm {}: ready, SSH on {}:{} after {} ms", vm.id, address, port,
-                            (System.nanoTime() - t0) / 1_000_000);
+                    LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({})", vm.id, address, port,
+                            (System.nanoTime() - t0) / 1_000_000, vm.restoredFrom == null ? "cold boot" : "from snapshot");
                     measureSpeedOnce(vm);
+                    if (vm.restoredFrom == null) {
+                        snapshots.buildLater(vm);
+                    }
                 }
                 return;
             }
@@ -212,6 +295,90 @@ public final class VmManager implements AutoCloseable {
                     + tail(vm.dir.resolve("console.log"), 3);
             LOG.warn("vm {}: {}", vm.id, why);
             vm.markFailed(why);
+        }
+    }
+
+    /** A warm VM: waits until its guest's agent answers, then waits for its identity. */
+    private void awaitWarm(Vm vm, long t0) {
+        try (GuestAgent agent = GuestAgent.connect(agentSocket(vm))) {
+            agent.awaitReady(Duration.ofSeconds(defaults.bootTimeoutSeconds()));
+            if (vm.markWarm()) {
+                LOG.info("vm {}: warm after {} ms ({}), waiting for an identity", vm.id,
+                        (System.nanoTime() - t0) / 1_000_000, vm.restoredFrom == null ? "cold boot" : "from snapshot");
+            }
+        } catch (IOException e) {
+            if (!vm.isDeleting()) {
+                LOG.warn("vm {}: its guest's agent did not answer: {}", vm.id, e.getMessage());
+                vm.markFailed("the guest's agent did not answer: " + e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Gives a warm VM its name, keys and tags: it boots on to ready in a moment (its SSH server starts).
+     */
+    public VmInfo giveIdentity(String id, VmIdentity identity) throws IOException {
+        Vm vm = find(id);
+        if (identity == null) {
+            throw new IllegalArgumentException("request body is missing: send JSON {\"name\": ..., \"sshKeys\": [...]}");
+        }
+        String name = Validation.name("VM name", identity.name());
+        List<String> keys = Validation.sshKeys(identity.sshKeys());
+        Map<String, String> tags = Validation.tags(identity.tags());
+        synchronized (vms) {
+            requireState(vm, VmState.WARM, "give an identity to");
+            if (vms.values().stream().anyMatch(v -> v != vm && v.name.equals(name))) {
+                throw new ConflictException("a VM named '" + name + "' exists on this host: pick another name");
+            }
+            vm.name = name;
+            vm.tags = tags;
+            vm.keptWarm = false;
+            vm.markGivenIdentity();
+        }
+        writeIdentityFiles(vm, keys);
+        watchers.submit(() -> awaitReady(vm));
+        LOG.info("vm {}: given the identity of {}", vm.id, name);
+        return vm.info(address);
+    }
+
+    /**
+     * Gives a VM whose guest takes its identity from the agent (restored, or warm) its own; if that
+     * fails, the VM boots cold instead. False when the VM cannot go on (deleted meanwhile, or the
+     * cold boot failed).
+     */
+    private boolean takeIdentity(Vm vm) {
+        long t0 = System.nanoTime();
+        try (GuestAgent agent = GuestAgent.connect(agentSocket(vm))) {
+            agent.giveIdentity(vm.name, vm.keys, IDENTITY_TIMEOUT);
+            vm.awaitsIdentity = false;
+            LOG.info("vm {}: took its identity in {} ms", vm.id, (System.nanoTime() - t0) / 1_000_000);
+            return true;
+        } catch (IOException e) {
+            if (vm.isDeleting()) {
+                return false;
+            }
+            LOG.warn("vm {}: the restored guest did not take its identity ({}); booting cold instead", vm.id,
+                    e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (vm.restoredFrom != null) {
+            snapshots.forget(vm.restoredFrom);
+        }
+        vm.restoredFrom = null;
+        vm.awaitsIdentity = false;
+        stopProcess(vm);
+        try {
+            start(vm, engines.get(vm.image.name().engine()), List.copyOf(vm.ports.keySet()),
+                    vm.image.manifest().nocloudSeed() ? vm.dir.resolve("seed.iso") : null, null, false);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("vm {}: the cold boot after a failed restore failed too: {}", vm.id, e.getMessage());
+            vm.markFailed("boot failed: " + e.getMessage());
+            return false;
         }
     }
 
@@ -307,6 +474,7 @@ public final class VmManager implements AutoCloseable {
         try {
             FileTrees.delete(vm.dir);
             Files.deleteIfExists(controlSocket(vm));
+            Files.deleteIfExists(agentSocket(vm));
         } catch (IOException e) {
             LOG.error("vm {}: files not removed from {}: {}", vm.id, vm.dir, e.getMessage());
         }
@@ -320,6 +488,23 @@ public final class VmManager implements AutoCloseable {
 
     private Path controlSocket(Vm vm) {
         return socketsDir.resolve(vm.id + ".qmp");
+    }
+
+    private Path agentSocket(Vm vm) {
+        return socketsDir.resolve(vm.id + ".agent");
+    }
+
+    private static Path keysFile(Vm vm) {
+        return vm.dir.resolve("authorized_keys");
+    }
+
+    /** Builds, in the background, the snapshots of the images' default size that are missing. */
+    public void prepareSnapshots() {
+        for (Image image : images.all()) {
+            int imageMib = (int) ((image.diskKib() + 1023) / 1024);
+            snapshots.buildLater(image, new SnapshotStore.Size(defaults.cpu(),
+                    Math.max(defaults.memMib(), image.manifest().minMemMib()), imageMib));
+        }
     }
 
     private Vm find(String id) {
@@ -362,6 +547,7 @@ public final class VmManager implements AutoCloseable {
     /** Deletes every VM; used when the daemon stops. */
     @Override
     public void close() {
+        snapshots.close();
         vms.values().forEach(vm -> {
             if (vm.beginDelete()) {
                 destroy(vm);

@@ -1,5 +1,6 @@
 package tt.host.engine.qemu;
 
+import tt.host.engine.SnapshotUse;
 import tt.host.engine.VmLaunch;
 import tt.host.image.ImageManifest;
 
@@ -18,6 +19,10 @@ public final class QemuCommand {
 
     /** TCG translation cache per VM in MiB: small guests need little, and it bounds QEMU's RSS. */
     static final int TCG_TB_SIZE_MIB = 64;
+    /** On the kernel command line of a guest that waits for its identity from the agent (see tt-agent). */
+    public static final String AGENT_IDENTITY_KERNEL_ARG = "tt.identity=agent";
+    /** The name of the guest agent's virtio-serial port. */
+    public static final String AGENT_PORT = "org.tt.agent.0";
 
     private QemuCommand() {
     }
@@ -32,7 +37,10 @@ public final class QemuCommand {
         List<String> args = new ArrayList<>();
         args.add(binaryFor(arch));
         args.addAll(List.of("-name", "tt-" + l.vmId()));
-        args.addAll(List.of("-machine", m.machine() != null ? m.machine() : defaultMachine(arch)));
+        SnapshotUse snapshot = l.snapshot();
+        boolean byAgent = l.agentSocket() != null;
+        String machine = m.machine() != null ? m.machine() : defaultMachine(arch);
+        args.addAll(List.of("-machine", snapshot == null ? machine : machine + ",memory-backend=ram0"));
         String cpu = m.cpu() != null ? m.cpu() : defaultCpu(arch, accel);
         if (cpu != null) {
             args.addAll(List.of("-cpu", cpu));
@@ -45,8 +53,10 @@ public final class QemuCommand {
             if (l.image().initrd() != null) {
                 args.addAll(List.of("-initrd", l.image().initrd().toString()));
             }
-            if (m.cmdline() != null) {
-                args.addAll(List.of("-append", m.cmdline()));
+            String cmdline = !byAgent ? m.cmdline()
+                    : (m.cmdline() == null ? "" : m.cmdline() + " ") + AGENT_IDENTITY_KERNEL_ARG;
+            if (cmdline != null) {
+                args.addAll(List.of("-append", cmdline));
             }
         } else if ("uefi".equals(m.firmware())) {
             args.addAll(List.of("-drive", "if=pflash,format=raw,readonly=on,file=" + escape(Firmware.uefiCode(arch).toString()),
@@ -59,8 +69,29 @@ public final class QemuCommand {
         args.addAll(List.of("-netdev", netdev(l.bindAddress(), l.forwards()), "-device", "virtio-net-pci,netdev=net0"));
         // entropy from the host, so the guest's SSH server does not wait for its own at boot
         args.addAll(List.of("-object", "rng-random,filename=/dev/urandom,id=rng0", "-device", "virtio-rng-pci,rng=rng0"));
-        args.addAll(List.of("-fw_cfg", "name=opt/tt/authorized_keys,file=" + escape(l.authorizedKeys().toString())));
-        args.addAll(List.of("-fw_cfg", "name=opt/tt/hostname,string=" + l.hostname()));
+        if (!byAgent) {
+            args.addAll(List.of("-fw_cfg", "name=opt/tt/authorized_keys,file=" + escape(l.authorizedKeys().toString())));
+            args.addAll(List.of("-fw_cfg", "name=opt/tt/hostname,string=" + l.hostname()));
+        } else {
+            // the guest's agent on a virtio-serial port; a VM generation id, whose change at a
+            // restore makes the guest kernel reseed its random number generator
+            args.addAll(List.of("-device", "virtio-serial-pci,id=vser0",
+                    "-chardev", "socket,id=agent,path=" + escape(l.agentSocket().toString()) + ",server=on,wait=off",
+                    "-device", "virtserialport,bus=vser0.0,chardev=agent,name=" + AGENT_PORT));
+            if ("x86_64".equals(arch)) {
+                args.addAll(List.of("-device", "vmgenid,guid=auto"));
+            }
+        }
+        if (snapshot != null) {
+            // RAM in a file: shared while preparing (the state stream leaves it out), a private
+            // copy-on-write view of it when restoring
+            args.addAll(List.of("-object", "memory-backend-file,id=ram0,size=" + l.memMib() + "M,mem-path="
+                    + escape(snapshot.ram().toString()) + ",share=" + (snapshot.mode() == SnapshotUse.Mode.PREPARE
+                    ? "on" : "off")));
+            if (snapshot.mode() == SnapshotUse.Mode.RESTORE) {
+                args.addAll(List.of("-incoming", "defer"));
+            }
+        }
         args.addAll(List.of("-chardev", "file,id=console,path=" + escape(l.consoleLog().toString()),
                 "-serial", "chardev:console"));
         args.addAll(List.of("-qmp", "unix:" + escape(l.controlSocket().toString()) + ",server=on,wait=off"));

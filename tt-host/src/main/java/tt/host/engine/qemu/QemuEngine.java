@@ -1,8 +1,13 @@
 package tt.host.engine.qemu;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tt.api.ExternalCommand;
 import tt.host.engine.Engine;
+import tt.host.engine.SnapshotUse;
 import tt.host.engine.VmLaunch;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
@@ -11,12 +16,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +37,8 @@ public final class QemuEngine implements Engine {
     private static final String JOIN_CGROUPS_THEN_EXEC =
             "for f in $TT_CGROUP_PROCS; do echo $$ > \"$f\" || exit 111; done; exec \"$@\"";
     private static final long START_TIMEOUT_MS = 15_000;
+    private static final int MIGRATION_TIMEOUT_SECONDS = 120;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String accelOverride;
     private final Map<String, AccelProbe.Result> accelByArch = new ConcurrentHashMap<>();
@@ -44,9 +53,19 @@ public final class QemuEngine implements Engine {
         return "qemu";
     }
 
+    /** QEMU's version line, e.g. "QEMU emulator version 7.2.22 (Debian ...)": a snapshot is for one version. */
+    public String version() {
+        try {
+            return ExternalCommand.run(List.of(QemuCommand.binaryFor("x86_64"), "--version"), Duration.ofSeconds(30))
+                    .lines().findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     @Override
-    public void createOverlay(Image image, Path overlay, long sizeBytes) throws IOException {
-        QemuImg.createOverlay(image.disk(), overlay, sizeBytes);
+    public void createOverlay(Path backingDisk, Path overlay, long sizeBytes) throws IOException {
+        QemuImg.createOverlay(backingDisk, overlay, sizeBytes);
     }
 
     /** Decides the accelerator for the image's arch once, probing with the image's kernel. */
@@ -97,11 +116,61 @@ public final class QemuEngine implements Engine {
                 accel, launch.cpus(), launch.memMib(), launch.image().name());
         try {
             Qmp qmp = connectQmp(launch, process);
+            if (launch.snapshot() != null && launch.snapshot().mode() == SnapshotUse.Mode.RESTORE) {
+                restore(qmp, launch.snapshot().state());
+            }
             return new QemuVmProcess(process, qmp);
         } catch (IOException e) {
             process.destroyForcibly();
             throw e;
         }
+    }
+
+    /** Loads the devices' state of a snapshot into a VM started with -incoming defer, then runs it. */
+    private static void restore(Qmp qmp, Path state) throws IOException {
+        qmp.execute("migrate-set-capabilities", ignoreShared());
+        qmp.execute("migrate-incoming", JSON.createObjectNode().put("uri", "exec:cat " + shellQuoted(state)));
+        awaitMigration(qmp, "loading the snapshot");
+        qmp.execute("cont");
+    }
+
+    /** The x-ignore-shared capability: RAM in a shared file is not part of the state stream. */
+    private static JsonNode ignoreShared() {
+        ObjectNode capability = JSON.createObjectNode().put("capability", "x-ignore-shared").put("state", true);
+        ObjectNode args = JSON.createObjectNode();
+        args.putArray("capabilities").add(capability);
+        return args;
+    }
+
+    /** Polls the migration until it completed; throws with QEMU's reason if it failed. */
+    private static void awaitMigration(Qmp qmp, String what) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MIGRATION_TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            JsonNode status = qmp.execute("query-migrate");
+            String s = status.path("status").asText("none");
+            if (s.equals("completed")) {
+                return;
+            }
+            if (s.equals("failed") || s.equals("cancelled")) {
+                throw new IOException(what + " failed: " + status.path("error-desc").asText(s));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while " + what, e);
+            }
+        }
+        throw new IOException(what + " did not complete within " + MIGRATION_TIMEOUT_SECONDS + " s");
+    }
+
+    /** A path in single quotes for the shell QEMU's exec: migration runs; refuses quotes in it. */
+    static String shellQuoted(Path p) throws IOException {
+        String s = p.toString();
+        if (s.contains("'")) {
+            throw new IOException("a snapshot path must not contain a single quote: " + s);
+        }
+        return "'" + s + "'";
     }
 
     private static Qmp connectQmp(VmLaunch launch, Process process) throws IOException {
@@ -167,6 +236,15 @@ public final class QemuEngine implements Engine {
         @Override
         public void resume() throws IOException {
             qmp.execute("cont");
+        }
+
+        @Override
+        public void saveSnapshot(Path state) throws IOException {
+            qmp.execute("stop");
+            qmp.execute("migrate-set-capabilities", ignoreShared());
+            qmp.execute("migrate", JSON.createObjectNode().put("uri", "exec:cat > " + shellQuoted(state)));
+            awaitMigration(qmp, "saving the snapshot");
+            qmp.execute("quit");
         }
 
         @Override

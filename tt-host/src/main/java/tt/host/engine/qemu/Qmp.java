@@ -2,6 +2,7 @@ package tt.host.engine.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -47,7 +48,16 @@ final class Qmp implements AutoCloseable {
     }
 
     synchronized JsonNode execute(String command) throws IOException {
-        out.write(JSON.writeValueAsBytes(JSON.createObjectNode().put("execute", command)));
+        return execute(command, null);
+    }
+
+    /** Runs a command with its arguments (a JSON object, or null for none); returns its answer. */
+    synchronized JsonNode execute(String command, JsonNode arguments) throws IOException {
+        ObjectNode request = JSON.createObjectNode().put("execute", command);
+        if (arguments != null) {
+            request.set("arguments", arguments);
+        }
+        out.write(JSON.writeValueAsBytes(request));
         out.flush();
         while (true) {
             JsonNode msg = readMessage();

@@ -17,11 +17,11 @@ class QemuCommandTest {
 
     private static VmLaunch launch(String arch, Path dir) {
         ImageManifest m = new ImageManifest("qemu:tiny-1.0:6.1." + arch, arch, "vmlinuz", "initrd.img", "disk.qcow2",
-                "console=ttyS0 quiet", "root", 256, null, null, null, null);
+                "console=ttyS0 quiet", "root", 256, null, null, null, null, null);
         Image image = new Image(ImageName.parse("qemu:tiny-1.0:6.1." + arch), Path.of("/srv/images/x"), m, 1024);
         return new VmLaunch("vm-1", "web1", image, 2, 512, dir, dir.resolve("qmp.sock"), dir.resolve("disk.qcow2"),
                 "127.0.0.1",
-                Map.of(22, 30001, 80, 30002), dir.resolve("authorized_keys"), null, List.of());
+                Map.of(22, 30001, 80, 30002), dir.resolve("authorized_keys"), null, List.of(), null, null);
     }
 
     @Test
@@ -53,11 +53,11 @@ class QemuCommandTest {
     void aNoCloudImageGetsItsSeedAsTheSecondDiskAndACloudImageBootsThroughUefi() {
         Path dir = Path.of("/var/tt/vms/vm-2");
         ImageManifest m = new ImageManifest("qemu:ubuntu-22.04:cloud.x86_64", "x86_64", null, null, "disk.qcow2", null,
-                "root", 512, null, null, ImageManifest.SEED_NOCLOUD, "uefi");
+                "root", 512, null, null, ImageManifest.SEED_NOCLOUD, "uefi", null);
         Image image = new Image(ImageName.parse(m.name()), Path.of("/srv/images/u"), m, 8L << 20);
         VmLaunch l = new VmLaunch("vm-2", "cloud1", image, 1, 1024, dir, dir.resolve("qmp.sock"),
                 dir.resolve("disk.qcow2"), "127.0.0.1", Map.of(22, 30001), dir.resolve("authorized_keys"),
-                dir.resolve("seed.iso"), List.of());
+                dir.resolve("seed.iso"), List.of(), null, null);
         String line = String.join(" ", QemuCommand.build(l, "tcg"));
         assertTrue(!line.contains("-kernel") && !line.contains("-append"), line);
         assertTrue(line.contains("-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"

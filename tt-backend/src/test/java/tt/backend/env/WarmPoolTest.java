@@ -1,0 +1,142 @@
+package tt.backend.env;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tt.api.Capacity;
+import tt.api.EnvCreateRequest;
+import tt.api.EnvInfo;
+import tt.api.EnvState;
+import tt.api.VmInfo;
+import tt.api.WarmPoolStatus;
+import tt.backend.db.Database;
+import tt.backend.db.Store;
+import tt.backend.db.WarmStore;
+import tt.backend.hosts.HostPool;
+import tt.client.HostClient;
+import tt.testkit.SimulatedHost;
+import tt.testkit.Wait;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The warm pool's bookkeeping against a host answered from memory (SimulatedHost) and the real
+ * embedded database: it keeps the VMs it should, an ENV takes one, it refills, and its VMs hold
+ * their share of the host without being anyone's.
+ */
+class WarmPoolTest {
+
+    private static final String IMAGE = "qemu:sim-1.0:1.x86_64";
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private HostPool pool;
+    private EnvService envs;
+    private WarmPool warm;
+    private SimulatedHost host;
+    private String hostId;
+
+    @BeforeEach
+    void startPool() throws Exception {
+        db = Database.open(dir, null, null, null);
+        Store store = new Store(db);
+        EnvService[] ref = new EnvService[1];
+        pool = new HostPool(store, "sim-token", id -> ref[0].heldOn(id));
+        Object lock = new Object();
+        warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64);
+        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), lock, warm);
+        ref[0] = envs;
+        host = SimulatedHost.start("sim-token", new Capacity(4, 4L * 64 * 1024, 1L << 30), IMAGE);
+        pool.start(envs, 200);
+        hostId = pool.add("127.0.0.1", host.port());
+    }
+
+    @AfterEach
+    void stopPool() {
+        warm.close();
+        envs.close();
+        pool.close();
+        host.close();
+        db.close();
+    }
+
+    private WarmPoolStatus status() {
+        return warm.status().get(0);
+    }
+
+    private List<VmInfo> hostVms() throws Exception {
+        return new HostClient(URI.create("http://127.0.0.1:" + host.port()), "sim-token").vms();
+    }
+
+    @Test
+    void anEnvTakesAWarmVmAndThePoolRefills() throws Exception {
+        warm.set(IMAGE, 2, 3);
+        warm.refill();
+        Wait.until("two warm VMs wait", Duration.ofSeconds(10), () -> status().ready() == 2);
+        assertEquals(List.of(), envs.list("alice", false, Map.of()), "warm VMs are nobody's");
+        assertEquals(new Capacity(2, 2L * 64 * 1024, 2L * 100 * 1024), pool.handedOut(hostId),
+                "warm VMs hold their share of the host");
+
+        long t0 = System.nanoTime();
+        EnvInfo made = envs.create(new EnvCreateRequest("W", List.of("sim"), null, 1, 64, null, null, null, null, null),
+                "alice", 0);
+        long createMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("warm hand-out: the create answered in " + createMillis + " ms");
+        assertEquals(1, made.vms().size());
+        assertTrue(made.vms().get(0).hostVmId() != null, "the ENV's VM is a warm VM from the start: " + made);
+        assertEquals(EnvState.READY, envs.get("W", "alice", false, 10).state());
+        VmInfo given = hostVms().stream().filter(v -> v.id().equals(made.vms().get(0).hostVmId())).findFirst()
+                .orElseThrow();
+        assertEquals("W-sim-1-0-x86_64", given.name(), "the warm VM took the ENV VM's name");
+        assertEquals(made.id(), given.tags().get(EnvService.ENV_TAG));
+
+        warm.refill();
+        Wait.until("the pool is back to two ready VMs (demand of 1 is under its minimum)", Duration.ofSeconds(10),
+                () -> status().ready() == 2);
+        assertEquals(3, hostVms().size());
+        envs.delete("W", "alice", false);
+        assertEquals(new Capacity(2, 2L * 64 * 1024, 2L * 100 * 1024), pool.handedOut(hostId));
+    }
+
+    @Test
+    void anEnvOfAnotherSizeOrWithPortsBootsItsOwnVm() throws Exception {
+        warm.set(IMAGE, 1, 1);
+        warm.refill();
+        Wait.until("a warm VM waits", Duration.ofSeconds(10), () -> status().ready() == 1);
+        EnvInfo big = envs.create(new EnvCreateRequest("BIG", List.of("sim"), null, 2, 64, null, null, null, null, null),
+                "alice", 0);
+        assertEquals(null, big.vms().get(0).hostVmId(), "two vCPUs: not the warm VMs' size");
+        EnvInfo ports = envs.create(new EnvCreateRequest("PORTS", List.of("sim"), null, 1, 64, null, List.of(8080), null,
+                null, null), "alice", 0);
+        assertEquals(null, ports.vms().get(0).hostVmId(), "an extra port: not a warm VM");
+        assertEquals(1, status().ready());
+    }
+
+    @Test
+    void demandRaisesTheTargetUpToTheMaximumAndRemovingThePoolDeletesItsVms() throws Exception {
+        warm.set(IMAGE, 0, 2);
+        for (int i = 0; i < 3; i++) {
+            envs.create(new EnvCreateRequest("D" + i, List.of("sim"), null, 1, 64, null, null, null, null, null),
+                    "alice", 0);
+            envs.delete("D" + i, "alice", false);
+        }
+        assertEquals(2, status().target(), "three ENVs asked in the last 10 minutes; the maximum is 2");
+        warm.refill();
+        Wait.until("two warm VMs wait", Duration.ofSeconds(10), () -> status().ready() == 2);
+        warm.remove(IMAGE);
+        warm.refill();
+        Wait.until("its warm VMs are gone from the host", Duration.ofSeconds(10),
+                () -> hostVms().stream().noneMatch(v -> v.tags() != null && v.tags().containsKey(WarmPool.WARM_TAG)));
+        assertThrows(IllegalArgumentException.class, () -> warm.set(IMAGE, 3, 2));
+    }
+}

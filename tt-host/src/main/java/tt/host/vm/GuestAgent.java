@@ -1,0 +1,123 @@
+package tt.host.vm;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host's end of TT's guest agent, a line protocol on a virtio-serial port (see
+ * images/README.md): the host asks {@code PING} until the guest answers {@code TT-AGENT READY};
+ * a guest booted for a snapshot waits there, before it takes any identity. After a restore, the
+ * host gives the clone its own identity in one {@code IDENTITY ... END} block (hostname, the
+ * current time, fresh randomness, the SSH keys); the guest applies it, makes its own SSH host keys,
+ * starts its SSH server and answers {@code TT-AGENT DONE}.
+ */
+final class GuestAgent implements AutoCloseable {
+
+    private static final String READY = "TT-AGENT READY";
+    private static final String DONE = "TT-AGENT DONE";
+    private static final String ERROR = "TT-AGENT ERROR";
+    private final SocketChannel channel;
+    private final OutputStream out;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final SecureRandom random = new SecureRandom();
+
+    private GuestAgent(SocketChannel channel) {
+        this.channel = channel;
+        this.out = Channels.newOutputStream(channel);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line.strip());
+                }
+            } catch (IOException closed) {
+                lines.add(ERROR + " the agent's channel closed: " + closed.getMessage());
+            }
+        }, "guest-agent");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static GuestAgent connect(Path socket) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return new GuestAgent(ch);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Asks until the guest's agent answers; it does once the guest waits for its identity. */
+    void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            send("PING\n");
+            String line = lines.poll(500, TimeUnit.MILLISECONDS);
+            while (line != null) {
+                if (line.equals(READY)) {
+                    return;
+                }
+                line = lines.poll();
+            }
+        }
+        throw new IOException("the guest's agent did not answer within " + timeout.toSeconds() + " s");
+    }
+
+    /** Gives the guest its own hostname, clock, randomness and SSH keys; returns once its SSH server runs. */
+    void giveIdentity(String hostname, List<String> keys, Duration timeout) throws IOException, InterruptedException {
+        byte[] seed = new byte[64];
+        random.nextBytes(seed);
+        StringBuilder block = new StringBuilder("IDENTITY\n");
+        block.append("hostname ").append(hostname).append('\n');
+        block.append("time ").append(Instant.now().getEpochSecond()).append('\n');
+        block.append("random ").append(Base64.getEncoder().encodeToString(seed)).append('\n');
+        for (String key : keys) {
+            block.append("key ").append(Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.US_ASCII)))
+                    .append('\n');
+        }
+        block.append("END\n");
+        send(block.toString());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                break;
+            }
+            if (line.equals(DONE)) {
+                return;
+            }
+            if (line.startsWith(ERROR)) {
+                throw new IOException("the guest could not take its identity: " + line.substring(ERROR.length()).strip());
+            }
+        }
+        throw new IOException("the guest did not take its identity within " + timeout.toSeconds() + " s");
+    }
+
+    private synchronized void send(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
