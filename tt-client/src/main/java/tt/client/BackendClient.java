@@ -12,6 +12,7 @@ import tt.api.PoolStatus;
 import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.api.TokenInfo;
+import tt.api.TokenRequest;
 import tt.api.WarmPoolSettings;
 import tt.api.WarmPoolStatus;
 
@@ -155,9 +156,14 @@ public final class BackendClient {
                 HostStatus.class);
     }
 
-    /** Makes a user's token (admin only); the answer holds the secret, shown this once. */
+    /** Makes a user's token with full scope and no limits (admin only); the answer holds the secret, shown this once. */
     public TokenInfo createToken(String name) throws IOException {
-        return JSON.convertValue(rest.send("POST", "/api/v1/tokens", Map.of("name", name)), TokenInfo.class);
+        return createToken(new TokenRequest(name, null, null, null, null, null));
+    }
+
+    /** Makes a user's token (admin only); the answer holds the secret, shown this once. */
+    public TokenInfo createToken(TokenRequest request) throws IOException {
+        return JSON.convertValue(rest.send("POST", "/api/v1/tokens", request), TokenInfo.class);
     }
 
     public List<TokenInfo> tokens() throws IOException {

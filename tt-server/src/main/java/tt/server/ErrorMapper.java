@@ -37,6 +37,8 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             status = 400;
         } else if (e instanceof NotFoundException) {
             status = 404;
+        } else if (e instanceof QuotaException) {
+            status = 403;
         } else if (e instanceof ConflictException || e instanceof InsufficientResourcesException) {
             status = 409;
         } else {

@@ -1,6 +1,8 @@
 package tt.server;
 
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -8,6 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import org.glassfish.grizzly.http.server.Request;
 import tt.api.ApiError;
 
 import java.security.Principal;
@@ -16,14 +19,19 @@ import java.util.Set;
 
 /**
  * Refuses every request that does not carry {@code Authorization: Bearer <token>} of a known
- * caller; the caller is then the request's {@link SecurityContext} principal (role "admin"). The
- * paths given as open (the API's description) are served to anyone.
+ * caller, and what the token's scope does not allow; the caller is then the request's
+ * {@link SecurityContext} principal (role "admin"). The paths given as open (the API's
+ * description) are served to anyone. A client address that failed too often is refused for a
+ * while (429).
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class TokenFilter implements ContainerRequestFilter {
 
     private final Authenticator authenticator;
     private final Set<String> openPaths;
+    private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
+    @Inject
+    private Provider<Request> grizzlyRequest;
 
     /** @param openPaths request paths without the leading slash, e.g. {@code api/v1/openapi.json} */
     public TokenFilter(Authenticator authenticator, Set<String> openPaths) {
@@ -33,23 +41,39 @@ public final class TokenFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (openPaths.contains(request.getUriInfo().getPath())) {
+        String path = request.getUriInfo().getPath();
+        if (openPaths.contains(path)) {
+            return;
+        }
+        String address = remoteAddress();
+        long wait = failedLogins.waitSeconds(address);
+        if (wait > 0) {
+            request.abortWith(refusal(429, "too many failed logins from " + address + ": wait " + wait + " s"));
             return;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        Optional<Caller> caller = header != null && header.startsWith("Bearer ")
-                ? authenticator.authenticate(header.substring(7).strip()) : Optional.empty();
+        Optional<Caller> caller;
+        try {
+            caller = header != null && header.startsWith("Bearer ")
+                    ? authenticator.authenticate(header.substring(7).strip()) : Optional.empty();
+        } catch (TokenRefusedException refused) {
+            failedLogins.failed(address);
+            request.abortWith(refusal(401, refused.getMessage()));
+            return;
+        }
         if (caller.isEmpty()) {
-            request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError(header == null
-                            ? "missing API token: send 'Authorization: Bearer <token>' (tt config --token)"
-                            : "unknown or revoked API token: ask your TT admin for a token"))
-                    .build());
+            failedLogins.failed(address);
+            request.abortWith(refusal(401, header == null
+                    ? "missing API token: send 'Authorization: Bearer <token>' (tt config --token)"
+                    : "unknown or revoked API token: ask your TT admin for a token"));
             return;
         }
         Caller who = caller.get();
+        String outOfScope = outOfScope(who, request.getMethod(), path);
+        if (outOfScope != null) {
+            request.abortWith(refusal(403, outOfScope));
+            return;
+        }
         boolean secure = request.getSecurityContext().isSecure();
         request.setSecurityContext(new SecurityContext() {
             @Override
@@ -72,6 +96,30 @@ public final class TokenFilter implements ContainerRequestFilter {
                 return "Bearer";
             }
         });
+    }
+
+    /** Why the token's scope does not allow this call, or null if it does. */
+    static String outOfScope(Caller who, String method, String path) {
+        boolean reads = "GET".equals(method) || "HEAD".equals(method);
+        return switch (who.scope()) {
+            case FULL -> null;
+            case READ_ONLY -> reads ? null : "the token of " + who.name() + " is read-only: it may not " + method + " /"
+                    + path;
+            case ENVS -> reads || path.equals("api/v1/envs") || path.startsWith("api/v1/envs/") ? null
+                    : "the token of " + who.name() + " may only use ENVs: it may not " + method + " /" + path;
+        };
+    }
+
+    private Response refusal(int status, String message) {
+        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(message));
+        return status == 401 ? r.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build() : r.build();
+    }
+
+    /** The client's address, as the HTTP server saw it. */
+    private String remoteAddress() {
+        Request r = grizzlyRequest == null ? null : grizzlyRequest.get();
+        return r == null || r.getRemoteAddr() == null ? "unknown" : r.getRemoteAddr();
     }
 
     /** The caller of a request that passed this filter; the admin when the server runs open. */

@@ -72,7 +72,8 @@ public final class EnvResource {
         if (dryRun) {
             return Response.ok(envs.plan(request)).build();
         }
-        EnvInfo env = envs.create(request, TokenFilter.caller(who).name(), Math.max(0, waitSeconds));
+        Caller c = TokenFilter.caller(who);
+        EnvInfo env = envs.create(request, c.name(), c.quota(), Math.max(0, waitSeconds));
         return Response.accepted(env).location(URI.create("/api/v1/envs/" + env.name())).build();
     }
 

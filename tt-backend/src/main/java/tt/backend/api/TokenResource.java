@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import tt.api.TokenInfo;
+import tt.api.TokenRequest;
 import tt.backend.auth.Tokens;
 
 import java.util.List;
@@ -21,10 +22,6 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class TokenResource {
-
-    /** The body of {@code POST /api/v1/tokens}. */
-    public record NewToken(String name) {
-    }
 
     private final Tokens tokens;
 
@@ -39,12 +36,9 @@ public final class TokenResource {
     }
 
     @POST
-    public Response create(@Context SecurityContext who, NewToken body) {
+    public Response create(@Context SecurityContext who, TokenRequest body) {
         AdminOnly.check(who, "create tokens");
-        if (body == null) {
-            throw new IllegalArgumentException("send JSON {\"name\": \"alice\"}");
-        }
-        return Response.status(201).entity(tokens.create(body.name())).build();
+        return Response.status(201).entity(tokens.create(body)).build();
     }
 
     @DELETE

@@ -4,7 +4,9 @@ import tt.api.TokenInfo;
 import tt.api.Validation;
 import tt.backend.db.TokenStore;
 import tt.server.Authenticator;
+import tt.api.TokenRequest;
 import tt.server.Caller;
+import tt.server.TokenRefusedException;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
 
@@ -15,9 +17,13 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
-/** The admin token (from the flags) and users' tokens (made by the admin, kept hashed). */
+/**
+ * The admin token (from the flags) and users' tokens (made by the admin, kept hashed), each with its
+ * scope, quota and expiry. Tokens are looked up at every request: a revoked token stops at once.
+ */
 public final class Tokens implements Authenticator {
 
     private final Authenticator admin;
@@ -35,24 +41,60 @@ public final class Tokens implements Authenticator {
         if (a.isPresent()) {
             return a;
         }
-        return store.nameOf(hash(token)).map(name -> new Caller(name, false));
+        Optional<TokenInfo> t = store.bySecretHash(hash(token));
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        TokenInfo info = t.get();
+        if (info.expiresAt() != null && info.expiresAt().isBefore(Instant.now())) {
+            throw new TokenRefusedException("the token of " + info.name() + " expired at " + info.expiresAt()
+                    + ": ask your TT admin for a new one");
+        }
+        return Optional.of(new Caller(info.name(), false, Caller.Scope.valueOf(info.scope()),
+                new Caller.Quota(info.maxVms(), info.maxMemMib(), info.maxLifetimeMinutes())));
     }
 
     /** Makes a token for a user; the secret is in the answer and nowhere else. */
-    public TokenInfo create(String name) {
-        Validation.name("token name", name);
+    public TokenInfo create(TokenRequest req) {
+        if (req == null) {
+            throw new IllegalArgumentException("send JSON {\"name\": \"alice\"} (and optionally scope, maxVms, maxMemMib,"
+                    + " maxLifetimeMinutes, expiresInMinutes)");
+        }
+        String name = Validation.name("token name", req.name());
         if (Caller.ADMIN.name().equals(name)) {
             throw new IllegalArgumentException("'admin' is the admin token's name: pick another");
         }
+        Caller.Scope scope = scope(req.scope());
+        Integer maxVms = limit("maxVms", req.maxVms(), 100_000, "VMs");
+        Integer maxMem = limit("maxMemMib", req.maxMemMib(), 1 << 30, "MiB");
+        Integer maxLifetime = limit("maxLifetimeMinutes", req.maxLifetimeMinutes(), 10 * 365 * 24 * 60, "minutes");
+        Integer expiresIn = limit("expiresInMinutes", req.expiresInMinutes(), 10 * 365 * 24 * 60, "minutes");
         byte[] secret = new byte[24];
         random.nextBytes(secret);
         String token = "tt_" + HexFormat.of().formatHex(secret);
-        String id = "tok-" + HexFormat.of().formatHex(random.generateSeed(4));
         Instant now = Instant.now();
-        if (!store.add(id, name, hash(token), now)) {
+        TokenInfo made = new TokenInfo("tok-" + HexFormat.of().formatHex(random.generateSeed(4)), name, now, token,
+                scope.name(), maxVms, maxMem, maxLifetime, expiresIn == null ? null : now.plusSeconds(expiresIn * 60L));
+        if (!store.add(made, hash(token))) {
             throw new ConflictException("a token named '" + name + "' exists: revoke it first or pick another name");
         }
-        return new TokenInfo(id, name, now, token);
+        return made;
+    }
+
+    private static Caller.Scope scope(String scope) {
+        if (scope == null) {
+            return Caller.Scope.FULL;
+        }
+        try {
+            return Caller.Scope.valueOf(scope.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad scope '" + Validation.printable(scope) + "': use full, read-only"
+                    + " or envs");
+        }
+    }
+
+    private static Integer limit(String what, Integer value, long max, String unit) {
+        return value == null ? null : (int) Validation.range(what, value, 1, max, unit);
     }
 
     public List<TokenInfo> list() {

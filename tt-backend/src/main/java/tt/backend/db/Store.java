@@ -200,6 +200,13 @@ public final class Store {
         return query(VM_COLUMNS + " WHERE host_id = ?", ps -> ps.setString(1, hostId), Store::vm);
     }
 
+    /** How many VMs, and how much memory in MiB, the ENVs of an owner hold. */
+    public long[] usageOf(String owner) {
+        return query("SELECT COUNT(*), COALESCE(SUM(v.mem_mib), 0) FROM vms v JOIN envs e ON v.env_id = e.id"
+                + " WHERE e.owner = ?", ps -> ps.setString(1, owner), rs -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .get(0);
+    }
+
     public List<Vm> allVms() {
         return query(VM_COLUMNS + " ORDER BY env_id, name", ps -> { }, Store::vm);
     }

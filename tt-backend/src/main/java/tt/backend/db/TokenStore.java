@@ -2,81 +2,67 @@ package tt.backend.db;
 
 import tt.api.TokenInfo;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Users' API tokens; only a SHA-256 of each secret is kept. */
+/** Users' API tokens with their scope, quota and expiry; only a SHA-256 of each secret is kept. */
 public final class TokenStore {
 
-    private final Database db;
+    private static final String COLUMNS = "SELECT id, name, created_at, scope, max_vms, max_mem_mib, max_lifetime_min,"
+            + " expires_at FROM tokens";
+    private final Jdbc jdbc;
 
     public TokenStore(Database db) {
-        this.db = db;
+        this.jdbc = new Jdbc(db);
     }
 
-    /** Adds a token; false if its name is taken. */
-    public boolean add(String id, String name, String secretHash, Instant at) {
-        try (Connection c = db.connect();
-             PreparedStatement taken = c.prepareStatement("SELECT 1 FROM tokens WHERE name = ?");
-             PreparedStatement ins = c.prepareStatement(
-                     "INSERT INTO tokens (id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)")) {
-            taken.setString(1, name);
-            if (taken.executeQuery().next()) {
-                return false;
-            }
-            ins.setString(1, id);
-            ins.setString(2, name);
-            ins.setString(3, secretHash);
-            ins.setTimestamp(4, Timestamp.from(at));
-            ins.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            throw new Store.StoreException(e);
+    /** Adds a token (its {@code token} field unused: the secret is stored as its hash); false if its name is taken. */
+    public boolean add(TokenInfo t, String secretHash) {
+        if (!jdbc.query("SELECT 1 FROM tokens WHERE name = ?", ps -> ps.setString(1, t.name()), rs -> 1).isEmpty()) {
+            return false;
         }
+        jdbc.update("INSERT INTO tokens (id, name, secret_hash, created_at, scope, max_vms, max_mem_mib,"
+                + " max_lifetime_min, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, t.id());
+                    ps.setString(2, t.name());
+                    ps.setString(3, secretHash);
+                    ps.setTimestamp(4, Timestamp.from(t.createdAt()));
+                    ps.setString(5, t.scope());
+                    ps.setObject(6, t.maxVms(), Types.INTEGER);
+                    ps.setObject(7, t.maxMemMib(), Types.INTEGER);
+                    ps.setObject(8, t.maxLifetimeMinutes(), Types.INTEGER);
+                    ps.setTimestamp(9, t.expiresAt() == null ? null : Timestamp.from(t.expiresAt()));
+                });
+        return true;
     }
 
-    public Optional<String> nameOf(String secretHash) {
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT name FROM tokens WHERE secret_hash = ?")) {
-            ps.setString(1, secretHash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new Store.StoreException(e);
-        }
+    /** The token whose secret has this hash. */
+    public Optional<TokenInfo> bySecretHash(String secretHash) {
+        return jdbc.query(COLUMNS + " WHERE secret_hash = ?", ps -> ps.setString(1, secretHash), TokenStore::token)
+                .stream().findFirst();
     }
 
     public List<TokenInfo> list() {
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT id, name, created_at FROM tokens ORDER BY name");
-             ResultSet rs = ps.executeQuery()) {
-            List<TokenInfo> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new TokenInfo(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), null));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new Store.StoreException(e);
-        }
+        return jdbc.query(COLUMNS + " ORDER BY name", ps -> { }, TokenStore::token);
     }
 
     /** Deletes a token by id or name; false if there was none. */
     public boolean revoke(String idOrName) {
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM tokens WHERE id = ? OR name = ?")) {
+        return jdbc.update("DELETE FROM tokens WHERE id = ? OR name = ?", ps -> {
             ps.setString(1, idOrName);
             ps.setString(2, idOrName);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new Store.StoreException(e);
-        }
+        }) > 0;
+    }
+
+    private static TokenInfo token(ResultSet rs) throws SQLException {
+        Timestamp expires = rs.getTimestamp(8);
+        return new TokenInfo(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), null, rs.getString(4),
+                rs.getObject(5, Integer.class), rs.getObject(6, Integer.class), rs.getObject(7, Integer.class),
+                expires == null ? null : expires.toInstant());
     }
 }

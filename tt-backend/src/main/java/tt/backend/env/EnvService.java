@@ -21,9 +21,11 @@ import tt.backend.hosts.HostLedger;
 import tt.backend.hosts.HostPool;
 import tt.backend.placement.Placement;
 import tt.client.ApiException;
+import tt.server.Caller;
 import tt.server.ConflictException;
 import tt.server.InsufficientResourcesException;
 import tt.server.NotFoundException;
+import tt.server.QuotaException;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -121,11 +123,21 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
      * When the pool has no room now, waits up to {@code waitSeconds} for room (0: refuse at once).
      */
     public EnvInfo create(EnvCreateRequest req, String owner, int waitSeconds) throws InterruptedException {
-        EnvSpec spec = EnvSpec.of(req, limits, pool);
+        return create(req, owner, Caller.Quota.NONE, waitSeconds);
+    }
+
+    /** Makes an ENV within the owner's token's quota (VMs, memory over all its ENVs, lifetime per ENV). */
+    public EnvInfo create(EnvCreateRequest req, String owner, Caller.Quota quota, int waitSeconds)
+            throws InterruptedException {
+        EnvSpec spec = EnvSpec.of(withinQuotaLifetime(req, quota), limits, pool);
+        if (quota.maxLifetimeMinutes() != null && spec.lifetimeMinutes() > quota.maxLifetimeMinutes()) {
+            throw new QuotaException("the token of " + owner + " may make ENVs of at most "
+                    + quota.maxLifetimeMinutes() + " minutes' lifetime; this one asks for " + spec.lifetimeMinutes());
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, MAX_WAIT_SECONDS));
         while (true) {
             try {
-                return create(spec, owner);
+                return create(spec, owner, quota);
             } catch (InsufficientResourcesException noRoom) {
                 if (System.nanoTime() > deadline) {
                     throw noRoom;
@@ -135,7 +147,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
-    private EnvInfo create(EnvSpec spec, String owner) {
+    private EnvInfo create(EnvSpec spec, String owner, Caller.Quota quota) {
         if (store.envByName(spec.name()).isPresent()) {
             throw new ConflictException("an ENV named '" + spec.name() + "' exists: pick another name or 'tt env del "
                     + spec.name() + "'");
@@ -150,7 +162,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         creating.put(envId, inFlight);
         List<Store.Vm> placed;
         try {
-            placed = place(env, spec.vms(), !spec.ports().isEmpty());
+            placed = place(env, spec.vms(), !spec.ports().isEmpty(), quota);
         } catch (RuntimeException e) {
             creating.remove(envId);
             throw e;
@@ -181,8 +193,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
      * A VM of a warm pool's image and size (and no extra ports) takes a warm VM where one waits:
      * its row has its host's VM from the start, and it is BOOTING.
      */
-    private List<Store.Vm> place(Store.Env env, List<EnvSpec.VmSpec> vms, boolean extraPorts) {
+    private List<Store.Vm> place(Store.Env env, List<EnvSpec.VmSpec> vms, boolean extraPorts, Caller.Quota quota) {
         synchronized (placementLock) {
+            checkQuota(env.owner(), quota, vms);
             Map<String, WarmPool.Taken> fromWarm = new HashMap<>();
             List<EnvSpec.VmSpec> cold = new ArrayList<>();
             for (EnvSpec.VmSpec v : vms) {
@@ -213,6 +226,33 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             }
             placed.forEach(v -> pool.reserve(v.hostId(), ledgerKey(v), capacity(v)));
             return placed;
+        }
+    }
+
+    /** A request that asks for no lifetime gets the default, or the token's longest if that is shorter. */
+    private EnvCreateRequest withinQuotaLifetime(EnvCreateRequest r, Caller.Quota quota) {
+        if (r == null || r.lifetimeMinutes() != null || quota.maxLifetimeMinutes() == null
+                || quota.maxLifetimeMinutes() >= limits.defaultLifetimeMinutes()) {
+            return r;
+        }
+        return new EnvCreateRequest(r.name(), r.osPrefix(), r.images(), r.cpu(), r.memMib(), r.diskMib(), r.ports(),
+                r.sshKeys(), quota.maxLifetimeMinutes(), r.replicas(), r.leaseSeconds(), r.tags());
+    }
+
+    /** Refuses, naming the limit, VMs that would take the owner past its token's quota; under the placement lock. */
+    private void checkQuota(String owner, Caller.Quota quota, List<EnvSpec.VmSpec> vms) {
+        if (quota.maxVms() == null && quota.maxMemMib() == null) {
+            return;
+        }
+        long[] held = store.usageOf(owner);
+        long mem = vms.stream().mapToLong(EnvSpec.VmSpec::memMib).sum();
+        if (quota.maxVms() != null && held[0] + vms.size() > quota.maxVms()) {
+            throw new QuotaException("the token of " + owner + " may hold at most " + quota.maxVms() + " VMs; it"
+                    + " holds " + held[0] + " and asks for " + vms.size() + " more: delete ENVs first");
+        }
+        if (quota.maxMemMib() != null && held[1] + mem > quota.maxMemMib()) {
+            throw new QuotaException("the token of " + owner + " may hold at most " + quota.maxMemMib() + " MiB of"
+                    + " VM memory; it holds " + held[1] + " MiB and asks for " + mem + " MiB more: delete ENVs first");
         }
     }
 

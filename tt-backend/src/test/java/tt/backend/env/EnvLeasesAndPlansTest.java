@@ -11,8 +11,10 @@ import tt.api.EnvPlan;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
 import tt.backend.hosts.HostPool;
+import tt.server.Caller;
 import tt.server.ConflictException;
 import tt.server.InsufficientResourcesException;
+import tt.server.QuotaException;
 import tt.testkit.SimulatedHost;
 
 import java.nio.file.Path;
@@ -117,6 +119,23 @@ class EnvLeasesAndPlansTest {
         assertEquals(List.of(), store.envs(), "a plan makes nothing");
         assertEquals(0, host.vmCount());
         assertEquals(Capacity.ZERO, pool.handedOut("127.0.0.1:" + host.port()), "and reserves nothing");
+    }
+
+    @Test
+    void aTokensQuotaRefusesWhatWouldPassItNamingTheLimit() throws Exception {
+        Caller.Quota quota = new Caller.Quota(1, 128, 30);
+        envs.create(request("ONE", 1, null, null), "bot", quota, 0);
+        QuotaException vms = assertThrows(QuotaException.class, () -> envs.create(request("TWO", 1, null, null), "bot",
+                quota, 0));
+        assertEquals("the token of bot may hold at most 1 VMs; it holds 1 and asks for 1 more: delete ENVs first",
+                vms.getMessage());
+        QuotaException mem = assertThrows(QuotaException.class, () -> envs.create(new EnvCreateRequest("BIG",
+                List.of("sim"), null, 1, 256, null, null, null, null, 1), "bot", new Caller.Quota(null, 128, null), 0));
+        assertTrue(mem.getMessage().contains("at most 128 MiB of VM memory"), mem.getMessage());
+        QuotaException life = assertThrows(QuotaException.class, () -> envs.create(new EnvCreateRequest("LONG",
+                List.of("sim"), null, 1, 64, null, null, null, 60, 1), "bot", quota, 0));
+        assertTrue(life.getMessage().contains("at most 30 minutes' lifetime"), life.getMessage());
+        assertEquals(List.of("ONE"), store.envs().stream().map(Store.Env::name).toList(), "a refusal makes nothing");
     }
 
     @Test
