@@ -3,12 +3,14 @@ package tt.system;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tt.api.AuditEntry;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
 import tt.api.RunResult;
 import tt.api.TokenInfo;
+import tt.api.TokenRequest;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
@@ -24,7 +26,9 @@ import tt.testkit.TinyImage;
 import tt.testkit.Wait;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,6 +212,50 @@ class BackendIT {
         assertEquals(401, assertThrows(ApiException.class, alice::envs).status());
         admin.deleteEnv("MINE");
         assertEquals(List.of(), a.client().vms());
+    }
+
+    @Test
+    void narrowTokensAreRefusedWhatTheyMayNotDoAndEveryChangeIsAudited() throws Exception {
+        HostProcess a = host(2);
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendClient admin = backend.client();
+        BackendProcess.awaitOnline(admin, 1);
+        URI base = URI.create(backend.baseUri());
+        BackendClient reader = new BackendClient(base, admin.createToken(new TokenRequest("rita", "read-only", null,
+                null, null, null)).token());
+        BackendClient bot = new BackendClient(base, admin.createToken(new TokenRequest("bot", "envs", 1, 512, 30,
+                60)).token());
+
+        ApiException readOnly = assertThrows(ApiException.class, () -> reader.createEnv(env("R", 1, 256)));
+        assertEquals(403, readOnly.status());
+        assertEquals("the token of rita is read-only: it may not POST /api/v1/envs", readOnly.getMessage());
+        assertEquals(1, reader.status().hosts().size(), "reading is allowed");
+        ApiException envsOnly = assertThrows(ApiException.class, () -> bot.createToken("mallory"));
+        assertEquals(403, envsOnly.status());
+        assertTrue(envsOnly.getMessage().contains("may only use ENVs"), envsOnly.getMessage());
+        ApiException overQuota = assertThrows(ApiException.class, () -> bot.createEnv(env("TWO", 2, 256)));
+        assertEquals(403, overQuota.status());
+        assertTrue(overQuota.getMessage().contains("may hold at most 1 VMs"), overQuota.getMessage());
+        assertEquals(List.of(), admin.envs(), "a refused ENV is not made");
+        EnvInfo ok = bot.createEnv(env("ONE", 1, 256));
+        assertTrue(ok.expiresAt().isBefore(ok.createdAt().plus(Duration.ofMinutes(31))),
+                "no lifetime asked: the token's longest (30 minutes)");
+        bot.deleteEnv("ONE");
+
+        List<AuditEntry> log = admin.audit(60, "bot", 100);
+        assertTrue(log.stream().anyMatch(e -> e.method().equals("POST") && e.path().equals("/api/v1/envs")
+                && e.status() == 202 && e.address().equals("127.0.0.1")), log.toString());
+        assertTrue(log.stream().anyMatch(e -> e.method().equals("DELETE") && e.path().equals("/api/v1/envs/ONE")
+                && e.status() == 204), log.toString());
+        assertTrue(log.stream().anyMatch(e -> e.path().equals("/api/v1/envs") && e.status() == 403),
+                "refused changes are recorded too: " + log);
+        assertEquals(403, assertThrows(ApiException.class, () -> bot.audit(60, null, 10)).status(),
+                "only the admin reads the audit log");
+
+        HttpURLConnection openApi = (HttpURLConnection) URI.create(backend.baseUri() + "/api/v1/openapi.json").toURL()
+                .openConnection();
+        assertEquals(200, openApi.getResponseCode(), "the API's description needs no token");
+        assertTrue(new String(openApi.getInputStream().readAllBytes(), StandardCharsets.UTF_8).contains("\"/api/v1/envs\""));
     }
 
     @Test

@@ -2,6 +2,7 @@ package tt.backend;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import jakarta.ws.rs.Path;
 import tt.backend.api.OpenApiResource;
 import tt.backend.api.PoolImagesResource;
 import tt.backend.env.EnvService;
@@ -30,8 +31,8 @@ final class Backend implements AutoCloseable {
         String version = Backend.class.getPackage().getImplementationVersion();
         List<Object> resources = new ArrayList<>(stack.resources(version == null ? "dev" : version));
         resources.add(new PoolImagesResource(stack::images));
-        resources.add(new OpenApiResource(version == null ? "dev" : version,
-                resources.stream().<Class<?>>map(Object::getClass).toList()));
+        resources.add(new OpenApiResource(version == null ? "dev" : version, resources.stream()
+                .<Class<?>>map(Object::getClass).filter(c -> c.isAnnotationPresent(Path.class)).toList()));
         ApiServer api = ApiServer.start(config.listenAddress(), config.listenPort(),
                 config.token() == null ? null : stack.authenticator(), resources.toArray());
         LOG.info("tt-backend serving http://{}:{}/api/v1 ({})", config.listenAddress(), config.listenPort(),

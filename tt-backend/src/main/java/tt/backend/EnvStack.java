@@ -3,11 +3,13 @@ package tt.backend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.ImageInfo;
+import tt.backend.api.AuditResource;
 import tt.backend.api.EnvResource;
 import tt.backend.api.PoolResource;
 import tt.backend.api.TokenResource;
 import tt.backend.api.WarmResource;
 import tt.backend.auth.Tokens;
+import tt.backend.db.AuditStore;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
 import tt.backend.db.TokenStore;
@@ -15,6 +17,7 @@ import tt.backend.db.WarmStore;
 import tt.backend.env.EnvService;
 import tt.backend.env.WarmPool;
 import tt.backend.hosts.HostPool;
+import tt.server.AuditFilter;
 import tt.server.Authenticator;
 import tt.server.ConflictException;
 
@@ -113,8 +116,9 @@ public final class EnvStack implements AutoCloseable {
 
     /** The REST resources of the client API. */
     public List<Object> resources(String version) {
+        AuditStore audit = new AuditStore(db);
         return List.of(new EnvResource(envs), new PoolResource(pool, envs, version), new TokenResource(tokens),
-                new WarmResource(warm));
+                new WarmResource(warm), new AuditResource(audit), new AuditFilter(audit));
     }
 
     /** The images of the pool's online hosts, each once. */

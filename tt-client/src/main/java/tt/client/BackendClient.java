@@ -2,6 +2,7 @@ package tt.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import tt.api.AuditEntry;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvPlan;
@@ -99,6 +100,12 @@ public final class BackendClient {
     public EnvInfo startEnv(String name) throws IOException {
         return JSON.convertValue(rest.send("POST", "/api/v1/envs/" + RestTransport.encode(name) + "/start", null),
                 EnvInfo.class);
+    }
+
+    /** The changes asked for in the last {@code sinceMinutes}, of one actor (or all, for null), newest first (admin). */
+    public List<AuditEntry> audit(int sinceMinutes, String actor, int limit) throws IOException {
+        return JSON.convertValue(rest.send("GET", "/api/v1/audit?sinceMinutes=" + sinceMinutes + "&limit=" + limit
+                + (actor == null ? "" : "&actor=" + RestTransport.encode(actor)), null), new TypeReference<>() { });
     }
 
     /** The warm pools, with how many VMs each keeps and has. */

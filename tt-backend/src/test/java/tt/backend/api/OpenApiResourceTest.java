@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenApiResourceTest {
 
     private static final List<Class<?>> RESOURCES = List.of(EnvResource.class, PoolResource.class, TokenResource.class,
-            PoolImagesResource.class, WarmResource.class);
+            PoolImagesResource.class, WarmResource.class, AuditResource.class);
 
     @Test
     void theDocumentIsValidOpenApiAndCoversEveryOperationOfTheResources() throws Exception {
