@@ -259,6 +259,43 @@ class BackendIT {
     }
 
     @Test
+    void aScraperWithTheMetricsTokenSeesThePoolTheEnvsTheBootsAndTheApiLatency() throws Exception {
+        HostProcess a = host(2);
+        Path dataDir = work.resolve("db-" + System.nanoTime());
+        BackendProcess backend = backend(dataDir, FreePort.get(), List.of(a));
+        BackendClient client = backend.client();
+        BackendProcess.awaitOnline(client, 1);
+        client.createEnv(env("M", 1, 256));
+        assertEquals(EnvState.READY, client.env("M", 120).state());
+
+        Map<String, Double> pool = scrape(backend.baseUri(), dataDir.resolve("metrics-token"));
+        assertEquals(1.0, pool.get("tt_hosts_online"), pool.toString());
+        assertEquals(1.0, pool.get("tt_env_creations_total"), pool.toString());
+        assertEquals(1.0, pool.get("tt_vms{state=\"READY\"}"), pool.toString());
+        assertTrue(pool.keySet().stream().anyMatch(k -> k.startsWith("http_server_requests_seconds_count{")
+                && k.contains("method=\"POST\"") && k.contains("uri=\"/api/v1/envs\"")), pool.keySet().toString());
+        Map<String, Double> host = scrape(a.baseUri(), a.stateDir().resolve("metrics-token"));
+        assertEquals(1.0, host.get("tt_host_vms{state=\"READY\"}"), host.toString());
+        assertTrue(host.entrySet().stream().anyMatch(e -> e.getKey().startsWith("tt_vm_boot_seconds_count{")
+                && e.getKey().contains("image=\"" + TinyImage.X86_64 + "\"") && e.getValue() == 1.0), host.toString());
+
+        HttpURLConnection withApiToken = (HttpURLConnection) URI.create(backend.baseUri() + "/metrics").toURL().openConnection();
+        withApiToken.setRequestProperty("Authorization", "Bearer " + backend.token());
+        assertEquals(401, withApiToken.getResponseCode(), "the API token is not the metrics token");
+    }
+
+    /** The samples of a Prometheus text scrape, by name and labels. */
+    private static Map<String, Double> scrape(String baseUri, Path tokenFile) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(baseUri + "/metrics").toURL().openConnection();
+        c.setRequestProperty("Authorization", "Bearer " + Files.readString(tokenFile).strip());
+        assertEquals(200, c.getResponseCode());
+        return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
+                .collect(Collectors.toMap(l -> l.substring(0, l.lastIndexOf(' ')),
+                        l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+    }
+
+    @Test
     void twentyParallelCreatesOnAPoolThatFitsTenGiveExactlyTen() throws Exception {
         HostProcess a = host(5);
         HostProcess b = host(5);

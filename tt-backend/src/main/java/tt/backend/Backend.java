@@ -7,6 +7,8 @@ import tt.backend.api.OpenApiResource;
 import tt.backend.api.PoolImagesResource;
 import tt.backend.env.EnvService;
 import tt.server.ApiServer;
+import tt.server.Metrics;
+import tt.server.MetricsResource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +27,16 @@ final class Backend implements AutoCloseable {
     }
 
     static Backend start(BackendConfig config) throws Exception {
+        Metrics metrics = new Metrics();
         EnvStack stack = EnvStack.start(new EnvStack.Settings(config.dataDir(), config.dbUrl(), config.dbUser(),
                 config.dbPassword(), config.token(), config.hostToken(), config.servers(),
-                new EnvService.Limits(config.defaultLifetime(), config.maxLifetime(), config.defaultMemMib())));
+                new EnvService.Limits(config.defaultLifetime(), config.maxLifetime(), config.defaultMemMib())),
+                metrics.registry());
         String version = Backend.class.getPackage().getImplementationVersion();
         List<Object> resources = new ArrayList<>(stack.resources(version == null ? "dev" : version));
         resources.add(new PoolImagesResource(stack::images));
+        resources.add(new MetricsResource(metrics, config.metricsToken()));
+        resources.add(metrics.apiLatency());
         resources.add(new OpenApiResource(version == null ? "dev" : version, resources.stream()
                 .<Class<?>>map(Object::getClass).filter(c -> c.isAnnotationPresent(Path.class)).toList()));
         ApiServer api = ApiServer.start(config.listenAddress(), config.listenPort(),

@@ -13,7 +13,7 @@ import java.util.List;
 /** The backend's settings, checked before anything starts. */
 record BackendConfig(String listenAddress, int listenPort, List<String> servers, String token, String hostToken,
                      Path dataDir, String dbUrl, String dbUser, String dbPassword, int defaultLifetime,
-                     int maxLifetime, int defaultMemMib) {
+                     int maxLifetime, int defaultMemMib, String metricsToken) {
 
     static BackendConfig from(BackendMain f) throws IOException {
         String[] listen = splitHostPort("--proxy-addr", f.proxyAddr);
@@ -38,7 +38,8 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
         String dbPassword = f.dbPasswordFile == null ? null
                 : Files.readString(f.dbPasswordFile, StandardCharsets.UTF_8).strip();
         return new BackendConfig(listen[0], Integer.parseInt(listen[1]), servers, token, hostToken, dataDir, f.dbUrl,
-                f.dbUser, dbPassword, f.defaultLifetime, f.maxLifetime, f.defaultMemMib);
+                f.dbUser, dbPassword, f.defaultLifetime, f.maxLifetime, f.defaultMemMib,
+                Tokens.resolve(null, f.metricsTokenFile, dataDir.resolve("metrics-token")));
     }
 
     static String[] splitHostPort(String flag, String value) {

@@ -66,6 +66,11 @@ public final class BackendMain implements Callable<Integer> {
             description = "Memory of a VM that asks for none (default: ${DEFAULT-VALUE} MiB).")
     int defaultMemMib;
 
+    @Option(names = "--metrics-token-file", paramLabel = "FILE",
+            description = "The token a Prometheus scraper sends for GET /metrics (default: made and kept in"
+                    + " DATA_DIR/metrics-token).")
+    Path metricsTokenFile;
+
     @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
     boolean open;
 

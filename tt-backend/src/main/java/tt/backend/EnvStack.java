@@ -2,7 +2,11 @@ package tt.backend;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import tt.api.HostStatus;
 import tt.api.ImageInfo;
+import tt.api.VmState;
 import tt.backend.api.AuditResource;
 import tt.backend.api.EnvResource;
 import tt.backend.api.PoolResource;
@@ -58,7 +62,7 @@ public final class EnvStack implements AutoCloseable {
         this.reaper = reaper;
     }
 
-    public static EnvStack start(Settings s) {
+    public static EnvStack start(Settings s, MeterRegistry registry) {
         Database db = Database.open(s.dataDir(), s.dbUrl(), s.dbUser(), s.dbPassword());
         Store store = new Store(db);
         EnvService[] envRef = new EnvService[1];
@@ -66,8 +70,16 @@ public final class EnvStack implements AutoCloseable {
         Object placementLock = new Object();
         WarmPool warm = new WarmPool(new WarmStore(db), pool, placementLock, store.instanceId(),
                 s.limits().defaultMemMib());
-        EnvService envs = new EnvService(store, pool, s.limits(), placementLock, warm);
+        EnvService envs = new EnvService(store, pool, s.limits(), placementLock, warm, registry);
         envRef[0] = envs;
+        Gauge.builder("tt_hosts_online", pool, p -> p.status().stream().filter(HostStatus::online).count())
+                .description("hosts of the pool that answer").register(registry);
+        Gauge.builder("tt_hosts", pool, p -> p.status().size()).description("hosts of the pool").register(registry);
+        for (VmState state : VmState.values()) {
+            Gauge.builder("tt_vms", store, st -> st.countVms(state)).tag("state", state.name())
+                    .description("the ENVs' VMs by state").register(registry);
+        }
+        Gauge.builder("tt_envs", store, st -> st.envs().size()).description("ENVs").register(registry);
         pool.start(envs, 1000);
         s.servers().forEach(server -> addServer(pool, server));
         envs.cleanUpInterruptedCreates();

@@ -12,7 +12,7 @@ import java.util.Set;
 /** The daemon's settings, checked: everything wrong with the flags is reported before anything starts. */
 record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort, Path stateDir, String token,
                   String tokenSource, String accel, int portFirst, int portLast, int defaultMemMib,
-                  int bootTimeoutSeconds, boolean snapshots) {
+                  int bootTimeoutSeconds, boolean snapshots, String metricsToken) {
 
     static HostConfig from(HostMain f) throws IOException {
         require(f.cpuTotal > 0, "--cpu-total must be at least 1");
@@ -37,7 +37,8 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
                 : f.tokenFile != null ? "token from " + f.tokenFile : "the machine's pool token in " + poolToken;
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
                 f.servPort, stateDir, token, tokenSource, f.accel, Integer.parseInt(range[0]),
-                Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds, "on".equals(f.snapshots));
+                Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds, "on".equals(f.snapshots),
+                Tokens.resolve(null, f.metricsTokenFile, stateDir.resolve("metrics-token")));
     }
 
     Path vmsDir() {

@@ -7,6 +7,8 @@ import tt.api.HostInfo;
 import tt.backend.EnvStack;
 import tt.backend.env.EnvService;
 import tt.server.ApiServer;
+import tt.server.Metrics;
+import tt.server.MetricsResource;
 import tt.host.api.HostResource;
 import tt.host.api.VmResource;
 import tt.host.cgroup.Cgroups;
@@ -81,8 +83,9 @@ final class HostDaemon implements AutoCloseable {
         ImageSpeeds speeds = new ImageSpeeds(config.stateDir().resolve("image-speeds.json"));
         SnapshotStore snapshots = config.snapshots()
                 ? new SnapshotStore(config.stateDir().resolve("snapshots"), qemu.version()) : null;
+        Metrics metrics = new Metrics();
         VmManager vms = new VmManager(config.vmsDir(), config.runtimeDir(), config.servAddr(), images, engines, cgroups,
-                ledger, ports, hostKey, speeds, snapshots, new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
+                ledger, ports, hostKey, speeds, snapshots, metrics.registry(), new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
         String hostId = InetAddress.getLocalHost().getHostName() + ":" + config.servPort();
         HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
                 config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
@@ -90,10 +93,13 @@ final class HostDaemon implements AutoCloseable {
         // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's, which
         // polls this host over its own API once that API serves
         EnvStack envs = EnvStack.start(new EnvStack.Settings(config.stateDir().resolve("envs"), null, null, null,
-                config.token(), config.token(), List.of(), new EnvService.Limits(120, 10080, config.defaultMemMib())));
+                config.token(), config.token(), List.of(), new EnvService.Limits(120, 10080, config.defaultMemMib())),
+                metrics.registry());
         List<Object> resources = new ArrayList<>(envs.resources(version()));
         resources.add(hostResource);
         resources.add(new VmResource(vms));
+        resources.add(new MetricsResource(metrics, config.metricsToken()));
+        resources.add(metrics.apiLatency());
         ApiServer api = ApiServer.start(config.servAddr(), config.servPort(),
                 config.token() == null ? null : envs.authenticator(), resources.toArray());
         envs.addServer(config.servAddr() + ":" + config.servPort());

@@ -52,6 +52,11 @@ public final class HostMain implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the API token from this file.")
     Path tokenFile;
 
+    @Option(names = "--metrics-token-file", paramLabel = "FILE",
+            description = "The token a Prometheus scraper sends for GET /metrics (default: made and kept in"
+                    + " STATE_DIR/metrics-token).")
+    Path metricsTokenFile;
+
     @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
     boolean open;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import tt.api.EnvVm;
 import tt.api.VmState;
+import tt.api.VmState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -198,6 +199,12 @@ public final class Store {
 
     public List<Vm> vmsOnHost(String hostId) {
         return query(VM_COLUMNS + " WHERE host_id = ?", ps -> ps.setString(1, hostId), Store::vm);
+    }
+
+    /** How many of the ENVs' VMs are in a state. */
+    public long countVms(VmState state) {
+        return query("SELECT COUNT(*) FROM vms WHERE state = ?", ps -> ps.setString(1, state.name()), rs -> rs.getLong(1))
+                .get(0);
     }
 
     /** How many VMs, and how much memory in MiB, the ENVs of an owner hold. */

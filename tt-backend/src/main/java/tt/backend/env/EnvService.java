@@ -21,6 +21,9 @@ import tt.backend.hosts.HostLedger;
 import tt.backend.hosts.HostPool;
 import tt.backend.placement.Placement;
 import tt.client.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tt.server.Caller;
 import tt.server.ConflictException;
 import tt.server.InsufficientResourcesException;
@@ -77,6 +80,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private final String instanceId;
     private final Object placementLock;
     private final WarmPool warm;
+    private final MeterRegistry registry;
+    private final Counter envsMade;
+    private final Counter envsDeleted;
     private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "env-work");
         t.setDaemon(true);
@@ -91,21 +97,26 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private final Map<String, CompletableFuture<Void>> deletions = new ConcurrentHashMap<>();
 
     public EnvService(Store store, HostPool pool, Limits limits) {
-        this(store, pool, limits, new Object(), null);
+        this(store, pool, limits, new Object(), null, new SimpleMeterRegistry());
     }
 
     /**
      * @param placementLock held while VMs are placed and their shares reserved; the warm pool
      *                      places under the same lock
      * @param warm          the warm pool ENVs take VMs from, or null for none
+     * @param registry      where the ENVs made and deleted, and the placements refused, are counted
      */
-    public EnvService(Store store, HostPool pool, Limits limits, Object placementLock, WarmPool warm) {
+    public EnvService(Store store, HostPool pool, Limits limits, Object placementLock, WarmPool warm,
+                      MeterRegistry registry) {
         this.store = store;
         this.pool = pool;
         this.limits = limits;
         this.instanceId = store.instanceId();
         this.placementLock = placementLock;
         this.warm = warm;
+        this.envsMade = Counter.builder("tt_env_creations").description("ENVs made").register(registry);
+        this.envsDeleted = Counter.builder("tt_env_deletions").description("ENVs deleted").register(registry);
+        this.registry = registry;
     }
 
     /** What each of the backend's VMs (warm ones too) holds on a host, by ledger key: used to rebuild its ledger. */
@@ -137,9 +148,14 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, MAX_WAIT_SECONDS));
         while (true) {
             try {
-                return create(spec, owner, quota);
+                EnvInfo made = create(spec, owner, quota);
+                envsMade.increment();
+                return made;
             } catch (InsufficientResourcesException noRoom) {
                 if (System.nanoTime() > deadline) {
+                    registry.counter("tt_placement_failures", "reason",
+                            noRoom.getMessage().startsWith("no online host has image") ? "no_host_with_image" : "no_room")
+                            .increment();
                     throw noRoom;
                 }
                 Thread.sleep(ROOM_POLL_MILLIS);
@@ -487,6 +503,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 pool.release(vm.hostId(), ledgerKey(vm));
             }
             mine.complete(null);
+            envsDeleted.increment();
         } catch (RuntimeException | Error e) {
             mine.completeExceptionally(e);
             throw e;

@@ -1,5 +1,6 @@
 package tt.backend.env;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class WarmPoolTest {
         pool = new HostPool(store, "sim-token", id -> ref[0].heldOn(id));
         Object lock = new Object();
         warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64);
-        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), lock, warm);
+        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), lock, warm, new SimpleMeterRegistry());
         ref[0] = envs;
         host = SimulatedHost.start("sim-token", new Capacity(4, 4L * 64 * 1024, 1L << 30), IMAGE);
         pool.start(envs, 200);

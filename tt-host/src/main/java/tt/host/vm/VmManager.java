@@ -6,6 +6,9 @@ import tt.api.Capacity;
 import tt.api.ExecRequest;
 import tt.api.ExecResult;
 import tt.api.Validation;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import tt.api.VmCreateRequest;
 import tt.api.VmIdentity;
 import tt.api.VmInfo;
@@ -78,6 +81,7 @@ public final class VmManager implements AutoCloseable {
     private final GuestExec guestExec;
     private final ImageSpeeds speeds;
     private final VmSnapshots snapshots;
+    private final MeterRegistry registry;
     private final Set<String> speedsMeasuring = ConcurrentHashMap.newKeySet();
     private final Defaults defaults;
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
@@ -90,7 +94,7 @@ public final class VmManager implements AutoCloseable {
 
     public VmManager(Path vmsDir, Path socketsDir, String address, ImageCatalog images, Map<String, Engine> engines, Cgroups cgroups,
                      ResourceLedger ledger, PortAllocator portAllocator, HostSshKey hostKey, ImageSpeeds speeds,
-                     SnapshotStore snapshotStore, Defaults defaults) {
+                     SnapshotStore snapshotStore, MeterRegistry registry, Defaults defaults) {
         this.vmsDir = vmsDir;
         this.socketsDir = socketsDir;
         this.address = address;
@@ -102,6 +106,11 @@ public final class VmManager implements AutoCloseable {
         this.hostKey = hostKey;
         this.guestExec = new GuestExec(hostKey);
         this.speeds = speeds;
+        this.registry = registry;
+        for (VmState state : VmState.values()) {
+            Gauge.builder("tt_host_vms", vms, all -> all.values().stream().filter(v -> v.state() == state).count())
+                    .tag("state", state.name()).description("this host's VMs by state").register(registry);
+        }
         this.snapshots = new VmSnapshots(snapshotStore, new VmSnapshots.Host(engines, cgroups, ledger, address,
                 socketsDir, hostKey.publicKey(), Duration.ofSeconds(defaults.bootTimeoutSeconds())));
         this.defaults = defaults;
@@ -275,8 +284,13 @@ public final class VmManager implements AutoCloseable {
         while (System.nanoTime() < deadline && vm.state() == VmState.BOOTING && !vm.isDeleting()) {
             if (SshBanner.answers(address, port, 1000)) {
                 if (vm.markReady()) {
-                    LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({})", vm.id, address, port,
-                            (System.nanoTime() - t0) / 1_000_000, vm.restoredFrom == null ? "cold boot" : "from snapshot");
+                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                    LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({})", vm.id, address, port, took.toMillis(),
+                            vm.restoredFrom == null ? "cold boot" : "from snapshot");
+                    Timer.builder("tt_vm_boot").description("a VM's start (or its warm hand-out) to its SSH banner")
+                            .tag("boot", vm.restoredFrom == null ? "cold" : "snapshot")
+                            .tag("image", vm.image.name().toString()).publishPercentileHistogram().register(registry)
+                            .record(took);
                     measureSpeedOnce(vm);
                     if (vm.restoredFrom == null) {
                         snapshots.buildLater(vm);
