@@ -8,6 +8,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
+import tt.api.HostStatus;
 import tt.api.RunResult;
 import tt.api.TokenInfo;
 import tt.api.TokenRequest;
@@ -16,6 +17,9 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.client.ApiException;
 import tt.client.BackendClient;
+import tt.client.HostClient;
+import tt.client.UntrustedServerException;
+import tt.client.ServerTrust;
 import tt.testkit.BackendProcess;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
@@ -24,6 +28,7 @@ import tt.testkit.Repo;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;
+import tt.server.TlsIdentity;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -43,6 +48,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +89,12 @@ class BackendIT {
 
     private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts, List<String> extraArgs)
             throws Exception {
-        BackendProcess b = BackendProcess.start(dataDir, port, hosts, HOST_TOKEN, extraArgs);
+        return backend(dataDir, port, hosts, extraArgs, Map.of());
+    }
+
+    private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts, List<String> extraArgs,
+                                   Map<String, String> env) throws Exception {
+        BackendProcess b = BackendProcess.start(dataDir, port, hosts, HOST_TOKEN, extraArgs, env);
         running.add(b);
         return b;
     }
@@ -174,7 +185,7 @@ class BackendIT {
         ApiException small = assertThrows(ApiException.class, () -> client.createEnv(env("SMALL", 1, 128)));
         assertEquals(400, small.status());
         assertTrue(small.getMessage().contains("needs at least 256 MiB"), small.getMessage());
-        BackendClient anonymous = new BackendClient(URI.create(backend.baseUri()), null);
+        BackendClient anonymous = backend.client(null);
         assertEquals(401, assertThrows(ApiException.class, anonymous::status).status());
         assertEquals(401, assertThrows(ApiException.class, anonymous::envs).status());
         assertEquals(401, assertThrows(ApiException.class, () -> anonymous.createEnv(env("X", 1, 256))).status());
@@ -194,8 +205,8 @@ class BackendIT {
         assertTrue(admin.tokens().stream().allMatch(t -> t.token() == null), "secrets are never listed again");
         assertEquals(409, assertThrows(ApiException.class, () -> admin.createToken("alice")).status());
 
-        BackendClient alice = new BackendClient(URI.create(backend.baseUri()), aliceToken.token());
-        BackendClient bob = new BackendClient(URI.create(backend.baseUri()), bobToken.token());
+        BackendClient alice = backend.client(aliceToken.token());
+        BackendClient bob = backend.client(bobToken.token());
         alice.createEnv(env("MINE", 1, 256));
         assertEquals("alice", alice.env("MINE", 120).owner());
         assertEquals(List.of(), bob.envs());
@@ -220,10 +231,9 @@ class BackendIT {
         BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
         BackendClient admin = backend.client();
         BackendProcess.awaitOnline(admin, 1);
-        URI base = URI.create(backend.baseUri());
-        BackendClient reader = new BackendClient(base, admin.createToken(new TokenRequest("rita", "read-only", null,
+        BackendClient reader = backend.client(admin.createToken(new TokenRequest("rita", "read-only", null,
                 null, null, null)).token());
-        BackendClient bot = new BackendClient(base, admin.createToken(new TokenRequest("bot", "envs", 1, 512, 30,
+        BackendClient bot = backend.client(admin.createToken(new TokenRequest("bot", "envs", 1, 512, 30,
                 60)).token());
 
         ApiException readOnly = assertThrows(ApiException.class, () -> reader.createEnv(env("R", 1, 256)));
@@ -252,10 +262,81 @@ class BackendIT {
         assertEquals(403, assertThrows(ApiException.class, () -> bot.audit(60, null, 10)).status(),
                 "only the admin reads the audit log");
 
-        HttpURLConnection openApi = (HttpURLConnection) URI.create(backend.baseUri() + "/api/v1/openapi.json").toURL()
-                .openConnection();
+        HttpURLConnection openApi = ServerTrust.pinned(backend.fingerprint())
+                .open(URI.create(backend.baseUri() + "/api/v1/openapi.json"));
         assertEquals(200, openApi.getResponseCode(), "the API's description needs no token");
         assertTrue(new String(openApi.getInputStream().readAllBytes(), StandardCharsets.UTF_8).contains("\"/api/v1/envs\""));
+    }
+
+    @Test
+    void overHttpsClientsPinTheBackendAndTheHostsServeOnlyTheBackendsTheyWereJoinedTo() throws Exception {
+        HostProcess a = host(2);
+        BackendProcess first = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendClient admin = first.client();
+        BackendProcess.awaitOnline(admin, 1);
+        assertTrue(first.baseUri().startsWith("https://") && a.baseUri().startsWith("https://"));
+        assertEquals(List.of(first.fingerprint()), Files.readAllLines(a.stateDir().resolve("joined-backends")).stream()
+                .filter(l -> !l.startsWith("#")).toList(), "the backend of this machine joined the host by itself");
+
+        UntrustedServerException wrongPin = assertThrows(UntrustedServerException.class,
+                () -> new BackendClient(URI.create(first.baseUri()), first.token(), ServerTrust.pinned(a.fingerprint()))
+                        .createEnv(env("NEVER", 1, 256)));
+        assertEquals(first.fingerprint(), wrongPin.seen());
+        assertEquals(List.of(), admin.envs(), "nothing was sent to a server with another certificate");
+
+        ApiException stolenToken = assertThrows(ApiException.class, () -> new HostClient(URI.create(a.baseUri()),
+                HOST_TOKEN, ServerTrust.pinned(a.fingerprint())).createVm(new VmCreateRequest("x", TinyImage.X86_64, 1,
+                256, null, null, null, null)));
+        assertEquals(403, stolenToken.status());
+        assertTrue(stolenToken.getMessage().contains("serves only the tt-backends it was joined to"),
+                stolenToken.getMessage());
+
+        // a second backend, as if on another machine: it does not see the host's published join token
+        Path elsewhere = Files.createDirectories(work.resolve("elsewhere-" + System.nanoTime()));
+        Path secondData = work.resolve("db-" + System.nanoTime());
+        BackendProcess second = backend(secondData, FreePort.get(), List.of(a), List.of(),
+                Map.of("XDG_STATE_HOME", elsewhere.toString()));
+        BackendClient other = second.client();
+        Wait.until("the unjoined host's reason", Duration.ofSeconds(30), () -> other.status().hosts().stream()
+                .anyMatch(h -> h.error() != null && !h.error().equals("not polled yet")));
+        HostStatus unjoined = other.status().hosts().get(0);
+        assertFalse(unjoined.online());
+        assertTrue(unjoined.error().startsWith("not joined to this backend yet: give the host's join token, tt host add"
+                + " 127.0.0.1:" + a.port() + " --join-token TOKEN"), unjoined.error());
+        TlsIdentity secondIdentity = TlsIdentity.fromFiles(secondData.resolve("tls/cert.pem"),
+                secondData.resolve("tls/key.pem"));
+        ApiException notJoined = assertThrows(ApiException.class, () -> new HostClient(URI.create(a.baseUri()),
+                HOST_TOKEN, ServerTrust.pinned(a.fingerprint()).presenting(secondIdentity.keyManagers())).vms());
+        assertEquals(403, notJoined.status());
+        assertTrue(notJoined.getMessage().contains("joined to another tt-backend (" + first.fingerprint()
+                + "), not to the one calling (" + secondIdentity.fingerprint() + ")"), notJoined.getMessage());
+
+        String joinToken = Files.readString(a.stateDir().resolve("join-token")).strip();
+        String forged = "A" + joinToken.substring(1);
+        ApiException wrongToken = assertThrows(ApiException.class,
+                () -> other.addHost("127.0.0.1", a.port(), false, forged));
+        assertTrue(wrongToken.getMessage().contains("wrong or used join token"), wrongToken.getMessage());
+        assertTrue(other.addHost("127.0.0.1", a.port(), false, joinToken).online(), "joined with the host's token");
+        ApiException used = assertThrows(ApiException.class, () -> second.client().addHost("127.0.0.1", a.port(), false,
+                joinToken));
+        assertTrue(used.getMessage().contains("wrong or used join token"), used.getMessage());
+        assertEquals(List.of(first.fingerprint(), secondIdentity.fingerprint()), Files.readAllLines(
+                a.stateDir().resolve("joined-backends")).stream().filter(l -> !l.startsWith("#")).toList());
+        BackendProcess.awaitOnline(other, 1);
+        BackendProcess.awaitOnline(admin, 1);
+    }
+
+    @Test
+    void anAddressThatFailsToAuthenticateTenTimesInAMinuteIsMadeToWait() throws Exception {
+        HostProcess a = host(2);
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(401, assertThrows(ApiException.class, () -> backend.client("guess").envs()).status());
+        }
+        ApiException throttled = assertThrows(ApiException.class, () -> backend.client().envs());
+        assertEquals(429, throttled.status(), "even the right token waits: " + throttled.getMessage());
+        assertTrue(throttled.getMessage().startsWith("too many failed logins from 127.0.0.1: wait "),
+                throttled.getMessage());
     }
 
     @Test
@@ -268,25 +349,26 @@ class BackendIT {
         client.createEnv(env("M", 1, 256));
         assertEquals(EnvState.READY, client.env("M", 120).state());
 
-        Map<String, Double> pool = scrape(backend.baseUri(), dataDir.resolve("metrics-token"));
+        Map<String, Double> pool = scrape(backend.baseUri(), backend.fingerprint(), dataDir.resolve("metrics-token"));
         assertEquals(1.0, pool.get("tt_hosts_online"), pool.toString());
         assertEquals(1.0, pool.get("tt_env_creations_total"), pool.toString());
         assertEquals(1.0, pool.get("tt_vms{state=\"READY\"}"), pool.toString());
         assertTrue(pool.keySet().stream().anyMatch(k -> k.startsWith("http_server_requests_seconds_count{")
                 && k.contains("method=\"POST\"") && k.contains("uri=\"/api/v1/envs\"")), pool.keySet().toString());
-        Map<String, Double> host = scrape(a.baseUri(), a.stateDir().resolve("metrics-token"));
+        Map<String, Double> host = scrape(a.baseUri(), a.fingerprint(), a.stateDir().resolve("metrics-token"));
         assertEquals(1.0, host.get("tt_host_vms{state=\"READY\"}"), host.toString());
         assertTrue(host.entrySet().stream().anyMatch(e -> e.getKey().startsWith("tt_vm_boot_seconds_count{")
                 && e.getKey().contains("image=\"" + TinyImage.X86_64 + "\"") && e.getValue() == 1.0), host.toString());
 
-        HttpURLConnection withApiToken = (HttpURLConnection) URI.create(backend.baseUri() + "/metrics").toURL().openConnection();
+        HttpURLConnection withApiToken = ServerTrust.pinned(backend.fingerprint())
+                .open(URI.create(backend.baseUri() + "/metrics"));
         withApiToken.setRequestProperty("Authorization", "Bearer " + backend.token());
         assertEquals(401, withApiToken.getResponseCode(), "the API token is not the metrics token");
     }
 
     /** The samples of a Prometheus text scrape, by name and labels. */
-    private static Map<String, Double> scrape(String baseUri, Path tokenFile) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(baseUri + "/metrics").toURL().openConnection();
+    private static Map<String, Double> scrape(String baseUri, String fingerprint, Path tokenFile) throws IOException {
+        HttpURLConnection c = ServerTrust.pinned(fingerprint).open(URI.create(baseUri + "/metrics"));
         c.setRequestProperty("Authorization", "Bearer " + Files.readString(tokenFile).strip());
         assertEquals(200, c.getResponseCode());
         return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()

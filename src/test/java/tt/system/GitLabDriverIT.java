@@ -54,9 +54,10 @@ class GitLabDriverIT {
     }
 
     /** The environment GitLab Runner gives a custom executor's stages for one job. */
-    private static Map<String, String> runnerEnv(long jobId, Map<String, String> jobVariables) {
+    private static Map<String, String> runnerEnv(long jobId, Map<String, String> jobVariables) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("TT_SERVER", pool.backend().baseUri());
+        env.put("TT_FINGERPRINT", pool.backend().fingerprint());
         env.put("TT_TOKEN", pool.backend().token());
         env.put("XDG_STATE_HOME", work.resolve("state").toString());
         env.put("XDG_CONFIG_HOME", work.resolve("config").toString());

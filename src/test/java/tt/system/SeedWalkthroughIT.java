@@ -48,9 +48,10 @@ class SeedWalkthroughIT {
                 TtCli tt = new TtCli(Files.createDirectories(work.resolve("config-" + proxyPort)));
 
                 TtCli.Result r = tt.run("config", "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(proxyPort),
-                        "--token", backend.token());
+                        "--token", backend.token(), "--fingerprint", backend.fingerprint());
                 assertEquals(0, r.exitCode(), r.err());
                 assertTrue(r.out().contains("server 127.0.0.1:" + proxyPort), r.out());
+                assertTrue(r.out().contains("pinned the certificate " + backend.fingerprint()), r.out());
 
                 r = tt.run("status");
                 assertEquals(0, r.exitCode(), r.err());
@@ -129,12 +130,27 @@ class SeedWalkthroughIT {
                 assertEquals(3, r.exitCode(), "an unreachable server has its own exit code: " + r.err());
             }
 
-            // the seed allows pointing the client at one slave server instead of the proxy
-            HostProcess solo = hosts.get(0);
+            // a host joined to a backend serves only its backends, even to its own token
+            HostProcess joined = hosts.get(0);
+            TtCli toJoined = new TtCli(Files.createDirectories(work.resolve("config-joined-" + joined.port())));
+            TtCli.Result r = toJoined.run("--endpoint", "127.0.0.1:" + joined.port(), "--token", HOST_TOKEN,
+                    "--fingerprint", joined.fingerprint(), "env", "list");
+            assertEquals(1, r.exitCode(), r.out() + r.err());
+            assertTrue(r.err().contains("serves only the tt-backends it was joined to"), r.err());
+
+            // the seed allows pointing the client at one slave server instead of the proxy: a host joined to no backend
+            HostProcess solo = HostProcess.start(images, work, 2, 4L * 1024 * 1024, FreePort.get(), HOST_TOKEN, List.of());
+            hosts.add(solo);
             TtCli direct = new TtCli(Files.createDirectories(work.resolve("config-solo-" + solo.port())));
-            TtCli.Result r = direct.run("config", "--serv-addr", "127.0.0.1", "--serv-port",
-                    Integer.toString(solo.port()), "--token", HOST_TOKEN);
-            assertEquals(0, r.exitCode(), r.err());
+            r = direct.run("config", "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(solo.port()),
+                    "--token", HOST_TOKEN);
+            assertEquals(1, r.exitCode(), "no terminal to confirm the certificate on: " + r.out() + r.err());
+            assertTrue(r.err().contains("presents a certificate with the fingerprint " + solo.fingerprint())
+                    && r.err().contains("--fingerprint " + solo.fingerprint()), r.err());
+            r = direct.run("status", "--server");
+            assertEquals(1, r.exitCode(), "still not trusted: " + r.out() + r.err());
+            r = direct.run("config", "--fingerprint", solo.fingerprint());
+            assertEquals(0, r.exitCode(), r.out() + r.err());
             r = direct.run("status", "--server");
             assertEquals(1, r.out().lines().filter(l -> l.contains(" online ")).count(), r.out());
             Path key = work.resolve("user-key-" + solo.port());

@@ -6,10 +6,14 @@ import jakarta.ws.rs.Path;
 import tt.backend.api.OpenApiResource;
 import tt.backend.api.PoolImagesResource;
 import tt.backend.env.EnvService;
+import tt.api.LocalDaemons;
+import tt.backend.hosts.HostAccess;
 import tt.server.ApiServer;
+import tt.server.LocalPublication;
 import tt.server.Metrics;
 import tt.server.MetricsResource;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,16 +24,19 @@ final class Backend implements AutoCloseable {
 
     private final EnvStack stack;
     private final ApiServer api;
+    private final LocalPublication local;
 
-    private Backend(EnvStack stack, ApiServer api) {
+    private Backend(EnvStack stack, ApiServer api, LocalPublication local) {
         this.stack = stack;
         this.api = api;
+        this.local = local;
     }
 
     static Backend start(BackendConfig config) throws Exception {
         Metrics metrics = new Metrics();
         EnvStack stack = EnvStack.start(new EnvStack.Settings(config.dataDir(), config.dbUrl(), config.dbUser(),
-                config.dbPassword(), config.token(), config.hostToken(), config.servers(),
+                config.dbPassword(), config.token(),
+                new HostAccess(config.hostToken(), config.identity().keyManagers(), System.getenv()), config.servers(),
                 new EnvService.Limits(config.defaultLifetime(), config.maxLifetime(), config.defaultMemMib())),
                 metrics.registry());
         String version = Backend.class.getPackage().getImplementationVersion();
@@ -39,17 +46,36 @@ final class Backend implements AutoCloseable {
         resources.add(metrics.apiLatency());
         resources.add(new OpenApiResource(version == null ? "dev" : version, resources.stream()
                 .<Class<?>>map(Object::getClass).filter(c -> c.isAnnotationPresent(Path.class)).toList()));
-        ApiServer api = ApiServer.start(config.listenAddress(), config.listenPort(),
-                config.token() == null ? null : stack.authenticator(), resources.toArray());
-        LOG.info("tt-backend serving http://{}:{}/api/v1 ({})", config.listenAddress(), config.listenPort(),
-                config.token() == null ? "OPEN, no token" : "token required");
-        return new Backend(stack, api);
+        LocalPublication local = new LocalPublication(config.listenPort());
+        if (config.serving() != null) {
+            local.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
+        }
+        ApiServer api;
+        try {
+            api = ApiServer.start(config.listenAddress(), config.listenPort(), config.serving(),
+                    config.token() == null ? null : stack.authenticator(), resources.toArray());
+        } catch (IOException | RuntimeException e) {
+            local.close();
+            stack.close();
+            throw e;
+        }
+        if (config.serving() != null) {
+            LOG.info("tt-backend serving https://{}:{}/api/v1 ({}); its certificate: {} (clients pin it: tt config"
+                    + " --fingerprint, or confirm it at first use)", config.listenAddress(), config.listenPort(),
+                    config.token() == null ? "OPEN, no token" : "token required", config.identity().fingerprint());
+        } else {
+            LOG.warn("tt-backend serving PLAIN http://{}:{}/api/v1 ({}; --insecure-http: tokens cross the network"
+                    + " readable)", config.listenAddress(), config.listenPort(),
+                    config.token() == null ? "OPEN, no token" : "token required");
+        }
+        return new Backend(stack, api, local);
     }
 
     @Override
     public void close() {
         LOG.info("tt-backend stopping; ENVs stay on their hosts and in the database");
         api.close();
+        local.close();
         stack.close();
     }
 }

@@ -1,6 +1,9 @@
 package tt.backend;
 
+import tt.api.ServerAddress;
 import tt.server.ServerMain;
+import tt.server.ServerTls;
+import tt.server.TlsIdentity;
 import tt.server.Tokens;
 
 import java.io.IOException;
@@ -13,14 +16,18 @@ import java.util.List;
 /** The backend's settings, checked before anything starts. */
 record BackendConfig(String listenAddress, int listenPort, List<String> servers, String token, String hostToken,
                      Path dataDir, String dbUrl, String dbUser, String dbPassword, int defaultLifetime,
-                     int maxLifetime, int defaultMemMib, String metricsToken) {
+                     int maxLifetime, int defaultMemMib, String metricsToken, TlsIdentity identity, ServerTls serving) {
 
     static BackendConfig from(BackendMain f) throws IOException {
         String[] listen = splitHostPort("--proxy-addr", f.proxyAddr);
         List<String> servers = new ArrayList<>();
         for (String s : f.serverSet) {
             if (!s.isBlank()) {
-                splitHostPort("--server-set", s.strip());
+                try {
+                    ServerAddress.parse(s);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--server-set: " + e.getMessage(), e);
+                }
                 servers.add(s.strip());
             }
         }
@@ -35,11 +42,13 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
         Files.createDirectories(dataDir);
         String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, dataDir.resolve("token"));
         String hostToken = Tokens.resolve(f.hostToken, f.hostTokenFile, Tokens.machinePoolTokenFile());
+        TlsIdentity identity = f.tls.identity(dataDir, "tt-backend", listen[0]);
         String dbPassword = f.dbPasswordFile == null ? null
                 : Files.readString(f.dbPasswordFile, StandardCharsets.UTF_8).strip();
         return new BackendConfig(listen[0], Integer.parseInt(listen[1]), servers, token, hostToken, dataDir, f.dbUrl,
                 f.dbUser, dbPassword, f.defaultLifetime, f.maxLifetime, f.defaultMemMib,
-                Tokens.resolve(null, f.metricsTokenFile, dataDir.resolve("metrics-token")));
+                Tokens.resolve(null, f.metricsTokenFile, dataDir.resolve("metrics-token")), identity,
+                f.tls.serving(identity, false));
     }
 
     static String[] splitHostPort(String flag, String value) {

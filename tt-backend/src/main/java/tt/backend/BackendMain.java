@@ -1,8 +1,10 @@
 package tt.backend;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tt.server.ServerMain;
+import tt.server.TlsOptions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +75,9 @@ public final class BackendMain implements Callable<Integer> {
 
     @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
     boolean open;
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
 
     public static void main(String[] args) {
         ServerMain.run(new BackendMain(), "tt-backend", args);

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import tt.api.ServerAddress;
 import tt.api.HostStatus;
 import tt.api.ImageInfo;
 import tt.api.VmState;
@@ -20,10 +21,10 @@ import tt.backend.db.TokenStore;
 import tt.backend.db.WarmStore;
 import tt.backend.env.EnvService;
 import tt.backend.env.WarmPool;
+import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 import tt.server.AuditFilter;
 import tt.server.Authenticator;
-import tt.server.ConflictException;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class EnvStack implements AutoCloseable {
 
     /** Where the state lives and what the pool is made of. */
     public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminToken,
-                           String hostToken, List<String> servers, EnvService.Limits limits) {
+                           HostAccess hostAccess, List<String> servers, EnvService.Limits limits) {
     }
 
     private final Database db;
@@ -66,7 +67,7 @@ public final class EnvStack implements AutoCloseable {
         Database db = Database.open(s.dataDir(), s.dbUrl(), s.dbUser(), s.dbPassword());
         Store store = new Store(db);
         EnvService[] envRef = new EnvService[1];
-        HostPool pool = new HostPool(store, s.hostToken(), hostId -> envRef[0].heldOn(hostId));
+        HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].heldOn(hostId));
         Object placementLock = new Object();
         WarmPool warm = new WarmPool(new WarmStore(db), pool, placementLock, store.instanceId(),
                 s.limits().defaultMemMib());
@@ -81,7 +82,7 @@ public final class EnvStack implements AutoCloseable {
         }
         Gauge.builder("tt_envs", store, st -> st.envs().size()).description("ENVs").register(registry);
         pool.start(envs, 1000);
-        s.servers().forEach(server -> addServer(pool, server));
+        s.servers().forEach(server -> pool.addConfigured(ServerAddress.parse(server), null));
         envs.cleanUpInterruptedCreates();
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "env-expiry");
@@ -107,18 +108,12 @@ public final class EnvStack implements AutoCloseable {
         return new EnvStack(db, pool, envs, warm, tokens, reaper);
     }
 
-    /** Adds a host ({@code ADDR:PORT}) to the pool unless it is in it already, and polls it now. */
-    public void addServer(String server) {
-        addServer(pool, server);
-    }
-
-    private static void addServer(HostPool pool, String server) {
-        String[] hp = BackendConfig.splitHostPort("--server-set", server);
-        try {
-            pool.add(hp[0], Integer.parseInt(hp[1]));
-        } catch (ConflictException alreadyKnown) {
-            LOG.debug("host {} already in the pool", server);
-        }
+    /**
+     * Adds a host to the pool unless it is in it already, and polls it now; {@code fingerprint} is its
+     * certificate's when known (else the host is joined first).
+     */
+    public void addServer(ServerAddress server, String fingerprint) {
+        pool.addConfigured(server, fingerprint);
     }
 
     /** Checks the admin's and users' tokens. */

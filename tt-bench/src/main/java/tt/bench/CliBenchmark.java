@@ -27,7 +27,8 @@ final class CliBenchmark {
         int port = FreePort.get();
         try (BackendProcess backend = BackendProcess.start(data, port, List.of(), "unused", List.of())) {
             String tt = Repo.root().resolve("bin/tt").toString();
-            List<String> ttEnvList = List.of(tt, "--endpoint", "127.0.0.1:" + port, "--token", backend.token(), "env", "list");
+            List<String> ttEnvList = List.of(tt, "--endpoint", "127.0.0.1:" + port, "--token", backend.token(),
+                    "--fingerprint", backend.fingerprint(), "env", "list");
             time(ttEnvList);
             double java = median(List.of("java", "-version"));
             double list = median(ttEnvList);

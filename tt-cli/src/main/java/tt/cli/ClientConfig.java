@@ -1,5 +1,7 @@
 package tt.cli;
 
+import tt.api.ServerAddress;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -13,9 +15,10 @@ import java.util.Properties;
 
 /**
  * Where the client talks to: the config file ($XDG_CONFIG_HOME/tt/config.properties), overridden by
- * the environment (TT_SERVER, TT_TOKEN), overridden by flags.
+ * the environment (TT_SERVER, TT_TOKEN), overridden by flags. A server is reached over HTTPS unless
+ * it is set as plain HTTP (a server started with --insecure-http).
  */
-record ClientConfig(Path file, String servAddr, int servPort, String token) {
+record ClientConfig(Path file, String servAddr, int servPort, String token, boolean plainHttp) {
 
     static final String DEFAULT_ADDR = "127.0.0.1";
     static final int DEFAULT_PORT = 20002;
@@ -33,25 +36,23 @@ record ClientConfig(Path file, String servAddr, int servPort, String token) {
                 p.load(r);
             }
         }
-        String addr = p.getProperty("serv-addr", DEFAULT_ADDR);
-        int port = Integer.parseInt(p.getProperty("serv-port", Integer.toString(DEFAULT_PORT)));
-        String token = p.getProperty("token");
+        ClientConfig c = new ClientConfig(file, p.getProperty("serv-addr", DEFAULT_ADDR),
+                Integer.parseInt(p.getProperty("serv-port", Integer.toString(DEFAULT_PORT))), p.getProperty("token"),
+                Boolean.parseBoolean(p.getProperty("insecure-http", "false")));
         String server = env.get("TT_SERVER");
         if (server != null && !server.isBlank()) {
-            String[] hp = splitServer(server);
-            addr = hp[0];
-            port = Integer.parseInt(hp[1]);
+            c = c.with(ServerAddress.parse(server));
         }
         String envToken = env.get("TT_TOKEN");
-        if (envToken != null && !envToken.isBlank()) {
-            token = envToken.strip();
-        }
-        return new ClientConfig(file, addr, port, token);
+        return envToken != null && !envToken.isBlank() ? c.withToken(envToken.strip()) : c;
     }
 
-    ClientConfig with(String addr, Integer port, String newToken) {
-        return new ClientConfig(file, addr != null ? addr : servAddr, port != null ? port : servPort,
-                newToken != null ? newToken : token);
+    ClientConfig with(ServerAddress server) {
+        return new ClientConfig(file, server.address(), server.port(), token, server.plainHttp());
+    }
+
+    ClientConfig withToken(String newToken) {
+        return new ClientConfig(file, servAddr, servPort, newToken, plainHttp);
     }
 
     void save() throws IOException {
@@ -59,6 +60,9 @@ record ClientConfig(Path file, String servAddr, int servPort, String token) {
         Properties p = new Properties();
         p.setProperty("serv-addr", servAddr);
         p.setProperty("serv-port", Integer.toString(servPort));
+        if (plainHttp) {
+            p.setProperty("insecure-http", "true");
+        }
         if (token != null) {
             p.setProperty("token", token);
         }
@@ -70,17 +74,16 @@ record ClientConfig(Path file, String servAddr, int servPort, String token) {
         }
     }
 
-    URI baseUri() {
-        return URI.create("http://" + (servAddr.contains(":") ? "[" + servAddr + "]" : servAddr) + ":" + servPort);
+    ServerAddress server() {
+        return new ServerAddress(plainHttp, servAddr, servPort);
     }
 
-    /** {@code ADDR:PORT} or {@code http://ADDR:PORT}. */
-    static String[] splitServer(String server) {
-        String s = server.strip().replaceFirst("^https?://", "").replaceFirst("/$", "");
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0 || !s.substring(colon + 1).matches("\\d{1,5}")) {
-            throw new IllegalArgumentException("bad server '" + server + "': give ADDRESS:PORT, e.g. 127.0.0.1:20002");
-        }
-        return new String[] {s.substring(0, colon), s.substring(colon + 1)};
+    URI baseUri() {
+        return server().uri();
+    }
+
+    /** Where the certificates of the servers this user trusts are pinned, next to the config file. */
+    Path knownServersFile() {
+        return file.resolveSibling("known_servers");
     }
 }

@@ -6,7 +6,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 import tt.api.HostStatus;
+import tt.api.JoinToken;
+import tt.api.ServerAddress;
 
 import java.io.IOException;
 import java.util.List;
@@ -14,15 +17,25 @@ import java.util.concurrent.Callable;
 
 /** {@code tt host add|list|del}: the pool's hosts (changes need the admin token). */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "Add, list and remove the pool's hosts.",
-        footer = {"", "Examples:", "  tt host list", "  tt host add 127.0.0.1:20001"},
+        footer = {"", "Examples:", "  tt host list", "  tt host add 127.0.0.1:20001",
+                "  tt host add 10.0.0.7:20000 --join-token SECRET@SHA256:..."},
         subcommands = {HostCommand.Add.class, HostCommand.ListHosts.class, HostCommand.Del.class})
 final class HostCommand {
 
     @ParentCommand
     TtMain root;
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a tt-host to the pool (admin).",
-            footer = {"", "Example:", "  tt host add 127.0.0.1:20001"})
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a tt-host to the pool, joining it to the backend (admin).",
+            footer = {"", "Examples:", "  tt host add 127.0.0.1:20001",
+                    "  tt host add 10.0.0.7:20000 --join-token SECRET@SHA256:...",
+                    "  tt host add http://10.0.0.7:20000   # a host started with --insecure-http",
+                    "",
+                    "The backend joins the host: it checks that the host presents the certificate the join token names,",
+                    "then the host records the backend's certificate and serves only its backends from then on. A host",
+                    "on the backend's own machine is joined without a token. The host keeps its current one-time join",
+                    "token in STATE_DIR/join-token (and logs where); adding a host already in the pool with a join",
+                    "token joins it anew (a host set up again)."})
     static final class Add implements Callable<Integer> {
         @ParentCommand
         HostCommand host;
@@ -33,10 +46,17 @@ final class HostCommand {
         @Parameters(paramLabel = "ADDR:PORT")
         String address;
 
+        @Option(names = "--join-token", paramLabel = "TOKEN",
+                description = "The host's one-time join token (SECRET@SHA256:..., from STATE_DIR/join-token on the host).")
+        String joinToken;
+
         @Override
         public Integer call() throws IOException {
-            String[] hp = ClientConfig.splitServer(address);
-            HostStatus h = host.root.backend().addHost(hp[0], Integer.parseInt(hp[1]));
+            ServerAddress given = ServerAddress.parse(address);
+            if (joinToken != null) {
+                JoinToken.parse(joinToken);
+            }
+            HostStatus h = host.root.backend().addHost(given.address(), given.port(), given.plainHttp(), joinToken);
             spec.commandLine().getOut().println("host " + h.id() + " added (" + (h.online() ? "online" : "OFFLINE: "
                     + h.error()) + ")");
             return 0;

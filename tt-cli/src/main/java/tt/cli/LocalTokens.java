@@ -2,6 +2,7 @@ package tt.cli;
 
 import tt.client.ApiException;
 import tt.client.BackendClient;
+import tt.client.ServerTrust;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,20 +24,15 @@ final class LocalTokens {
     private LocalTokens() {
     }
 
-    /** Whether {@code addr} names this machine: only then can a local token be the server's. */
-    static boolean isThisMachine(String addr) {
-        return addr.equals("localhost") || addr.startsWith("127.") || addr.equals("::1");
-    }
-
     /**
      * The first local token the server takes (one probe call per token tried), the first one found
      * if the server does not answer, or null if there is none.
      */
-    static String pick(URI server, Map<String, String> env) {
+    static String pick(URI server, ServerTrust trust, Map<String, String> env) {
         List<String> tokens = found(env);
         for (String token : tokens) {
             try {
-                new BackendClient(server, token).envs();
+                new BackendClient(server, token, trust).envs();
                 return token;
             } catch (ApiException refused) {
                 // not this server's token: try the next

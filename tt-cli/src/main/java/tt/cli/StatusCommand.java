@@ -7,9 +7,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tt.api.Capacity;
+import tt.api.LocalDaemons;
 import tt.api.HostStatus;
 import tt.api.PoolStatus;
 import tt.client.ApiException;
+import tt.client.UntrustedServerException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,15 +51,17 @@ final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ClientConfig c = root.config();
         if (!server) {
+            String certificate = c.plainHttp() ? "none (plain HTTP)"
+                    : root.pins(c, spec.commandLine().getErr()).pinned(c.server()).orElse("not pinned yet");
             Map<String, Object> local = Map.of("version", new TtMain.Version().getVersion()[0],
-                    "server", c.servAddr() + ":" + c.servPort(), "token", c.token() != null ? "set"
-                    : LocalTokens.isThisMachine(c.servAddr()) ? "the local daemons' (~/.local/state/tt)" : "none",
+                    "server", c.server().toString(), "certificate", certificate, "token", c.token() != null ? "set"
+                    : LocalDaemons.isThisMachine(c.servAddr()) ? "the local daemons' (~/.local/state/tt)" : "none",
                     "configFile", c.file().toString());
             if (output.json()) {
                 Output.printJson(out, local);
             } else {
-                out.printf("client:  %s%nserver:  %s%ntoken:   %s%nconfig:  %s%n", local.get("version"),
-                        local.get("server"), local.get("token"), local.get("configFile"));
+                out.printf("client:  %s%nserver:  %s%ncert:    %s%ntoken:   %s%nconfig:  %s%n", local.get("version"),
+                        local.get("server"), certificate, local.get("token"), local.get("configFile"));
             }
             return 0;
         }
@@ -95,7 +99,7 @@ final class StatusCommand implements Callable<Integer> {
                 if (pool.hosts().stream().allMatch(HostStatus::online) || System.nanoTime() > deadline) {
                     return pool;
                 }
-            } catch (ApiException answered) {
+            } catch (ApiException | ServerPins.NotTrustedException | UntrustedServerException answered) {
                 throw answered;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {

@@ -6,9 +6,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import tt.client.ApiException;
 import tt.cli.ci.CiCommand;
+import tt.api.LocalDaemons;
+import tt.api.ServerAddress;
 import tt.client.BackendClient;
+import tt.client.ServerTrust;
+import tt.client.UntrustedServerException;
 
+import java.io.Console;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,6 +44,11 @@ public final class TtMain {
             description = "API token (default: tt config, or $TT_TOKEN).")
     String token;
 
+    @Option(names = "--fingerprint", scope = ScopeType.INHERIT, paramLabel = "SHA256:...",
+            description = "Trust the server's certificate by this fingerprint (default: the one pinned by tt config or"
+                    + " at first use, or $TT_FINGERPRINT).")
+    String fingerprint;
+
     @Option(names = "--config-file", scope = ScopeType.INHERIT, hidden = true, paramLabel = "FILE")
     Path configFile;
 
@@ -62,6 +73,10 @@ public final class TtMain {
                 e.printStackTrace(cmd.getErr());
             }
             cmd.getErr().println("tt: " + e.getMessage());
+            if (e instanceof UntrustedServerException untrusted) {
+                cmd.getErr().println("tt: to trust the new certificate: tt config --serv-addr ADDR --serv-port PORT"
+                        + " --fingerprint " + untrusted.seen());
+            }
             if (e instanceof ApiException api) {
                 return api.status() == 400 ? 2 : 1;
             }
@@ -79,24 +94,37 @@ public final class TtMain {
         Map<String, String> env = System.getenv();
         ClientConfig c = ClientConfig.load(configFile != null ? configFile : ClientConfig.defaultFile(env), env);
         if (server != null) {
-            String[] hp = ClientConfig.splitServer(server);
-            c = c.with(hp[0], Integer.parseInt(hp[1]), null);
+            c = c.with(ServerAddress.parse(server));
         }
-        return token != null ? c.with(null, null, token) : c;
+        return token != null ? c.withToken(token) : c;
+    }
+
+    /** The fingerprint given for the server: --fingerprint, else $TT_FINGERPRINT, else null. */
+    String fingerprintGiven() {
+        String fromEnv = System.getenv("TT_FINGERPRINT");
+        return fingerprint != null ? fingerprint : fromEnv != null && !fromEnv.isBlank() ? fromEnv.strip() : null;
+    }
+
+    /** The certificates this user trusts, confirming a new one at the terminal if there is one. */
+    ServerPins pins(ClientConfig c, PrintWriter err) {
+        Console console = System.console();
+        return new ServerPins(new KnownServers(c.knownServersFile()), System.getenv(), err,
+                console == null ? null : question -> console.readLine("%s", question));
     }
 
     /** {@code $XDG_STATE_HOME/tt}, or {@code ~/.local/state/tt}: where TT keeps state on this machine. */
     public static Path stateRoot(Map<String, String> env) {
-        String xdg = env.get("XDG_STATE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".local", "state")).resolve("tt");
+        return LocalDaemons.stateRoot(env);
     }
 
+    /** The client of the server in force, trusting its certificate as {@link ServerPins} decides. */
     public BackendClient backend() throws IOException {
         ClientConfig c = config();
-        String token = c.token() == null && LocalTokens.isThisMachine(c.servAddr())
-                ? LocalTokens.pick(c.baseUri(), System.getenv()) : c.token();
-        return new BackendClient(c.baseUri(), token);
+        ServerTrust trust = c.plainHttp() ? null : ServerTrust.pinned(pins(c, new PrintWriter(System.err, true))
+                .trusted(c.server(), fingerprintGiven()));
+        String token = c.token() == null && LocalDaemons.isThisMachine(c.servAddr())
+                ? LocalTokens.pick(c.baseUri(), trust, System.getenv()) : c.token();
+        return new BackendClient(c.baseUri(), token, trust);
     }
 
     public static final class Version implements CommandLine.IVersionProvider {

@@ -50,10 +50,18 @@ class TtMainTest {
     @Test
     void configIsSavedAndShownAndOverriddenByFlags(@TempDir Path home) {
         String file = home.resolve("config.properties").toString();
-        Run saved = run("--config-file", file, "config", "--serv-addr", "10.1.2.3", "--serv-port", "20002", "--token", "s3");
+        String pin = "SHA256:" + "A".repeat(43);
+        Run saved = run("--config-file", file, "config", "--serv-addr", "10.1.2.3", "--serv-port", "20002", "--token", "s3",
+                "--fingerprint", pin);
         assertEquals(0, saved.code(), saved.err());
+        assertTrue(saved.out().contains("pinned the certificate " + pin + " for 10.1.2.3:20002"), saved.out());
         Run status = run("--config-file", file, "status");
         assertTrue(status.out().contains("server:  10.1.2.3:20002") && status.out().contains("token:   set"), status.out());
+        Run shown = run("--config-file", file, "config");
+        assertTrue(shown.out().contains("certificate: " + pin), shown.out());
+        Run badPin = run("--config-file", file, "config", "--fingerprint", "abc");
+        assertEquals(2, badPin.code());
+        assertTrue(badPin.err().startsWith("tt: bad fingerprint 'abc'"), badPin.err());
         Run flagged = run("--config-file", file, "--endpoint", "127.0.0.9:1234", "status", "-o", "json");
         assertTrue(flagged.out().contains("\"server\" : \"127.0.0.9:1234\""), flagged.out());
     }
@@ -70,7 +78,7 @@ class TtMainTest {
         assertEquals(2, unknown.code());
         Run unreachable = run("--config-file", file, "--endpoint", "127.0.0.1:1", "env", "list");
         assertEquals(3, unreachable.code(), unreachable.err());
-        assertTrue(unreachable.err().startsWith("tt: cannot reach http://127.0.0.1:1"), unreachable.err());
+        assertTrue(unreachable.err().startsWith("tt: cannot reach https://127.0.0.1:1"), unreachable.err());
         assertEquals(1, unreachable.err().strip().lines().count(), "no stack trace without --debug");
     }
 

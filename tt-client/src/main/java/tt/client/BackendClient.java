@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,21 +33,29 @@ public final class BackendClient {
     private static final ObjectMapper JSON = Json.mapper();
     private final URI base;
     private final String token;
+    private final ServerTrust trust;
     private final RestTransport rest;
 
+    /** A client of {@code http://} or of {@code https://} with a certificate the Java's CAs vouch for. */
     public BackendClient(URI base, String token) {
-        this(base, token, RestTransport.DEFAULT_READ_TIMEOUT);
+        this(base, token, null);
     }
 
-    private BackendClient(URI base, String token, Duration readTimeout) {
+    /** @param trust how to trust the server's certificate (pinned by fingerprint); null: the Java's CAs */
+    public BackendClient(URI base, String token, ServerTrust trust) {
+        this(base, token, trust, RestTransport.DEFAULT_READ_TIMEOUT);
+    }
+
+    private BackendClient(URI base, String token, ServerTrust trust, Duration readTimeout) {
         this.base = base;
         this.token = token;
-        this.rest = new RestTransport(base, token, readTimeout);
+        this.trust = trust;
+        this.rest = new RestTransport(base, token, trust, readTimeout);
     }
 
     /** The same client, giving up on an answer that takes longer than {@code readTimeout}. */
     public BackendClient withReadTimeout(Duration readTimeout) {
-        return new BackendClient(base, token, readTimeout);
+        return new BackendClient(base, token, trust, readTimeout);
     }
 
     public PoolStatus status() throws IOException {
@@ -158,9 +167,22 @@ public final class BackendClient {
         return JSON.convertValue(rest.send("GET", "/api/v1/hosts", null), new TypeReference<>() { });
     }
 
+    /** Adds a host of this backend's machine (joined without a token). */
     public HostStatus addHost(String address, int port) throws IOException {
-        return JSON.convertValue(rest.send("POST", "/api/v1/hosts", Map.of("address", address, "port", port)),
-                HostStatus.class);
+        return addHost(address, port, false, null);
+    }
+
+    /**
+     * Adds a host, joining it with its one-time {@code joinToken} (null: a host of the backend's
+     * machine); {@code plainHttp} for a host started with --insecure-http.
+     */
+    public HostStatus addHost(String address, int port, boolean plainHttp, String joinToken) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("address", address, "port", port,
+                "insecureHttp", plainHttp));
+        if (joinToken != null) {
+            body.put("joinToken", joinToken);
+        }
+        return JSON.convertValue(rest.send("POST", "/api/v1/hosts", body), HostStatus.class);
     }
 
     /** Makes a user's token with full scope and no limits (admin only); the answer holds the secret, shown this once. */

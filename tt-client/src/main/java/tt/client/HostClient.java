@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import tt.api.ExecRequest;
 import tt.api.ExecResult;
 import tt.api.HostInfo;
+import tt.api.JoinRequest;
 import tt.api.ImageInfo;
 import tt.api.Json;
 import tt.api.VmCreateRequest;
@@ -22,14 +23,24 @@ public final class HostClient {
     private static final ObjectMapper JSON = Json.mapper();
     private final RestTransport rest;
 
-    /** @param base e.g. {@code http://127.0.0.1:20000}; @param token the API token, or null */
+    /** @param base e.g. {@code https://127.0.0.1:20000}; @param token the API token, or null */
     public HostClient(URI base, String token) {
-        this.rest = new RestTransport(base, token, RestTransport.DEFAULT_READ_TIMEOUT);
+        this(base, token, null);
     }
 
-    /** The host's address, e.g. {@code http://127.0.0.1:20000}. */
+    /** @param trust how to trust the host's certificate (and which client certificate to present); null: the Java's CAs */
+    public HostClient(URI base, String token, ServerTrust trust) {
+        this.rest = new RestTransport(base, token, trust, RestTransport.DEFAULT_READ_TIMEOUT);
+    }
+
+    /** The host's address, e.g. {@code https://127.0.0.1:20000}. */
     public URI base() {
         return rest.base();
+    }
+
+    /** Joins the backend presenting its client certificate to this host (see tt-host's join tokens). */
+    public void join(JoinRequest request) throws IOException {
+        send("POST", "/api/v1/join", request);
     }
 
     public HostInfo host() throws IOException {

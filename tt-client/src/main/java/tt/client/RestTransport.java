@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import javax.net.ssl.SSLException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,7 +18,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * JSON over HTTP/1.1 with a bearer token; error answers become {@link ApiException}s. Built on
+ * JSON over HTTP/1.1 (over TLS for https://, trusting the server as {@link ServerTrust} says) with a
+ * bearer token; error answers become {@link ApiException}s. Built on
  * HttpURLConnection, which starts in a fraction of the time java.net.http needs (the CLI's
  * start-up is most of its run).
  */
@@ -34,16 +36,26 @@ final class RestTransport {
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofHours(2);
     private final URI base;
     private final String token;
+    private final ServerTrust trust;
     private final int readTimeoutMillis;
 
-    RestTransport(URI base, String token, Duration readTimeout) {
+    RestTransport(URI base, String token, ServerTrust trust, Duration readTimeout) {
+        if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
+            throw new IllegalArgumentException("bad server address " + base + ": give https://ADDR:PORT (or http://"
+                    + " for a server started with --insecure-http)");
+        }
         this.base = base;
         this.token = token;
+        this.trust = trust;
         this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
     }
 
     URI base() {
         return base;
+    }
+
+    ServerTrust trust() {
+        return trust;
     }
 
     /** Sends a request with a JSON body (or none); returns the parsed answer, or null for 204. */
@@ -73,7 +85,8 @@ final class RestTransport {
 
     /** Opens the connection, sends the body, and turns an error status into an {@link ApiException}. */
     private HttpURLConnection open(String method, String path, Object body, String accept) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+        URI uri = base.resolve(path);
+        HttpURLConnection c = trust != null ? trust.open(uri) : (HttpURLConnection) uri.toURL().openConnection();
         c.setConnectTimeout(CONNECT_TIMEOUT_MS);
         c.setReadTimeout(readTimeoutMillis);
         c.setRequestMethod(method);
@@ -103,9 +116,22 @@ final class RestTransport {
             throw e;
         } catch (IOException e) {
             c.disconnect();
-            throw new IOException("cannot reach " + base + ": " + e.getMessage()
-                    + " (is the server running? check the address)", e);
+            throw unreachable(e);
         }
+    }
+
+    private IOException unreachable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ServerTrust.WrongCertificateException wrong) {
+                return new UntrustedServerException(base, wrong.seen, trust.fingerprint(), e);
+            }
+        }
+        if (e instanceof SSLException && "https".equals(base.getScheme())) {
+            return new IOException("no TLS with " + base + " (" + e.getMessage() + "): if the server was started with"
+                    + " --insecure-http, address it as http://", e);
+        }
+        return new IOException("cannot reach " + base + ": " + e.getMessage() + " (is the server running? check the"
+                + " address)", e);
     }
 
     /** The server's {@code {"error": ...}} message, or the body as it is when it is not that. */

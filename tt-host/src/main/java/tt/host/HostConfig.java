@@ -2,6 +2,8 @@ package tt.host;
 
 import tt.api.Capacity;
 import tt.server.ServerMain;
+import tt.server.ServerTls;
+import tt.server.TlsIdentity;
 import tt.server.Tokens;
 
 import java.io.IOException;
@@ -12,7 +14,8 @@ import java.util.Set;
 /** The daemon's settings, checked: everything wrong with the flags is reported before anything starts. */
 record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort, Path stateDir, String token,
                   String tokenSource, String accel, int portFirst, int portLast, int defaultMemMib,
-                  int bootTimeoutSeconds, boolean snapshots, String metricsToken) {
+                  int bootTimeoutSeconds, boolean snapshots, String metricsToken, TlsIdentity identity,
+                  ServerTls serving) {
 
     static HostConfig from(HostMain f) throws IOException {
         require(f.cpuTotal > 0, "--cpu-total must be at least 1");
@@ -31,6 +34,7 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         Path stateDir = (f.stateDir != null ? f.stateDir : ServerMain.defaultStateDir("host-" + f.servPort))
                 .toAbsolutePath().normalize();
         Files.createDirectories(stateDir);
+        TlsIdentity identity = f.tls.identity(stateDir, "tt-host " + f.servAddr + ":" + f.servPort, f.servAddr);
         Path poolToken = Tokens.machinePoolTokenFile();
         String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, poolToken);
         String tokenSource = f.open ? "OPEN, no token" : f.token != null ? "token from --token"
@@ -38,7 +42,8 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
                 f.servPort, stateDir, token, tokenSource, f.accel, Integer.parseInt(range[0]),
                 Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds, "on".equals(f.snapshots),
-                Tokens.resolve(null, f.metricsTokenFile, stateDir.resolve("metrics-token")));
+                Tokens.resolve(null, f.metricsTokenFile, stateDir.resolve("metrics-token")), identity,
+                f.tls.serving(identity, true));
     }
 
     Path vmsDir() {

@@ -4,9 +4,16 @@ import tt.api.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.HostInfo;
+import tt.api.LocalDaemons;
+import tt.api.ServerAddress;
 import tt.backend.EnvStack;
+import tt.backend.hosts.HostAccess;
 import tt.backend.env.EnvService;
 import tt.server.ApiServer;
+import tt.server.LocalPublication;
+import tt.host.join.HostJoins;
+import tt.host.join.JoinResource;
+import tt.host.join.PoolMemberFilter;
 import tt.server.Metrics;
 import tt.server.MetricsResource;
 import tt.host.api.HostResource;
@@ -45,16 +52,18 @@ final class HostDaemon implements AutoCloseable {
     private final VmManager vms;
     private final EnvStack envs;
     private final ApiServer api;
+    private final LocalPublication local;
     private final StateLock lock;
 
     private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms, EnvStack envs,
-                       ApiServer api, StateLock lock) {
+                       ApiServer api, LocalPublication local, StateLock lock) {
         this.config = config;
         this.images = images;
         this.cgroups = cgroups;
         this.vms = vms;
         this.envs = envs;
         this.api = api;
+        this.local = local;
         this.lock = lock;
     }
 
@@ -93,21 +102,48 @@ final class HostDaemon implements AutoCloseable {
         // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's, which
         // polls this host over its own API once that API serves
         EnvStack envs = EnvStack.start(new EnvStack.Settings(config.stateDir().resolve("envs"), null, null, null,
-                config.token(), config.token(), List.of(), new EnvService.Limits(120, 10080, config.defaultMemMib())),
-                metrics.registry());
+                config.token(), new HostAccess(config.token(), config.identity().keyManagers(), System.getenv()),
+                List.of(), new EnvService.Limits(120, 10080, config.defaultMemMib())), metrics.registry());
+        LocalPublication local = new LocalPublication(config.servPort());
         List<Object> resources = new ArrayList<>(envs.resources(version()));
         resources.add(hostResource);
         resources.add(new VmResource(vms));
         resources.add(new MetricsResource(metrics, config.metricsToken()));
         resources.add(metrics.apiLatency());
-        ApiServer api = ApiServer.start(config.servAddr(), config.servPort(),
-                config.token() == null ? null : envs.authenticator(), resources.toArray());
-        envs.addServer(config.servAddr() + ":" + config.servPort());
-        LOG.info("tt-host {} serving http://{}:{}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId,
-                config.servAddr(), config.servPort(), config.tokenSource(), imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
+        HostJoins joins = null;
+        if (config.serving() != null) {
+            local.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
+            joins = new HostJoins(config.stateDir(), local, config.identity().fingerprint());
+            resources.add(new JoinResource(joins));
+            resources.add(new PoolMemberFilter(joins, ApiServer.openPaths(resources.toArray())));
+        }
+        ApiServer api;
+        try {
+            api = ApiServer.start(config.servAddr(), config.servPort(), config.serving(),
+                    config.token() == null ? null : envs.authenticator(), resources.toArray());
+        } catch (IOException | RuntimeException e) {
+            local.close();
+            throw e;
+        }
+        ServerAddress self = new ServerAddress(config.serving() == null, config.servAddr(), config.servPort());
+        envs.addServer(self, config.identity().fingerprint());
+        LOG.info("tt-host {} serving {}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId, self.uri(),
+                config.tokenSource(), imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
+        if (joins == null) {
+            LOG.warn("tt-host serving PLAIN HTTP (--insecure-http): tokens cross the network readable; add it to a"
+                    + " backend as http://{}:{}", config.servAddr(), config.servPort());
+        } else if (joins.isJoined()) {
+            LOG.info("certificate {}; joined to the tt-backends {} and serving only them", config.identity().fingerprint(),
+                    joins.joined());
+        } else {
+            LOG.info("certificate {}; joined to no tt-backend yet (a server of its own until then): a backend on this"
+                    + " machine joins it by itself, one elsewhere with 'tt host add {}:{} --join-token TOKEN', the"
+                    + " token being in {}", config.identity().fingerprint(), config.servAddr(), config.servPort(),
+                    joins.tokenFile());
+        }
         probeAccelerators(images, qemu);
         vms.prepareSnapshots();
-        return new HostDaemon(config, images, cgroups, vms, envs, api, lock);
+        return new HostDaemon(config, images, cgroups, vms, envs, api, local, lock);
     }
 
     /** Decides KVM or TCG for each architecture now, so the log says it before the first VM. */
@@ -160,6 +196,7 @@ final class HostDaemon implements AutoCloseable {
     public void close() {
         LOG.info("tt-host stopping: deleting {} VMs", vms.list().size());
         api.close();
+        local.close();
         envs.close();
         vms.close();
         try {

@@ -1,8 +1,10 @@
 package tt.host;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tt.server.ServerMain;
+import tt.server.TlsOptions;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,6 +58,9 @@ public final class HostMain implements Callable<Integer> {
             description = "The token a Prometheus scraper sends for GET /metrics (default: made and kept in"
                     + " STATE_DIR/metrics-token).")
     Path metricsTokenFile;
+
+    @Mixin
+    TlsOptions tls = new TlsOptions();
 
     @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
     boolean open;

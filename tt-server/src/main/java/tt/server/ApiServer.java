@@ -26,11 +26,17 @@ public final class ApiServer implements AutoCloseable {
         this.server = server;
     }
 
-    /**
-     * Serves the given resources on {@code address:port}; without an authenticator (an
-     * explicit {@code --open}) requests are not checked.
-     */
+    /** Serves the given resources over plain HTTP (see the other start). */
     public static ApiServer start(String address, int port, Authenticator authenticator, Object... resources) throws IOException {
+        return start(address, port, null, authenticator, resources);
+    }
+
+    /**
+     * Serves the given resources on {@code address:port}, over HTTPS unless {@code tls} is null;
+     * without an authenticator (an explicit {@code --open}) requests are not checked.
+     */
+    public static ApiServer start(String address, int port, ServerTls tls, Authenticator authenticator,
+                                  Object... resources) throws IOException {
         JulBridge.install();
         ObjectMapper mapper = Json.mapper();
         ResourceConfig config = new ResourceConfig()
@@ -39,16 +45,15 @@ public final class ApiServer implements AutoCloseable {
                 .register(ErrorMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         if (authenticator != null) {
-            Set<String> open = Arrays.stream(resources).map(Object::getClass)
-                    .filter(c -> c.isAnnotationPresent(Unauthenticated.class))
-                    .map(c -> c.getAnnotation(Path.class).value().replaceFirst("^/", "")).collect(Collectors.toSet());
-            config.register(new TokenFilter(authenticator, open));
+            config.register(new TokenFilter(authenticator, openPaths(resources)));
         }
         for (Object r : resources) {
             config.register(r);
         }
-        URI uri = URI.create("http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port + "/");
-        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, config, false);
+        URI uri = URI.create((tls == null ? "http://" : "https://") + (address.contains(":") ? "[" + address + "]" : address)
+                + ":" + port + "/");
+        HttpServer server = tls == null ? GrizzlyHttpServerFactory.createHttpServer(uri, config, false)
+                : GrizzlyHttpServerFactory.createHttpServer(uri, config, true, tls.engines(), false);
         try {
             server.start();
         } catch (BindException e) {
@@ -58,6 +63,13 @@ public final class ApiServer implements AutoCloseable {
                     + " or choose another port", e);
         }
         return new ApiServer(server);
+    }
+
+    /** The paths of the resources marked {@link Unauthenticated}, without the leading slash. */
+    public static Set<String> openPaths(Object... resources) {
+        return Arrays.stream(resources).map(Object::getClass)
+                .filter(c -> c.isAnnotationPresent(Unauthenticated.class))
+                .map(c -> c.getAnnotation(Path.class).value().replaceFirst("^/", "")).collect(Collectors.toSet());
     }
 
     @Override

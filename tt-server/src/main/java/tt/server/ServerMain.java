@@ -1,6 +1,7 @@
 package tt.server;
 
 import picocli.CommandLine;
+import tt.api.LocalDaemons;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -38,10 +39,7 @@ public final class ServerMain {
 
     /** {@code $XDG_STATE_HOME/tt/LEAF}, or {@code ~/.local/state/tt/LEAF}. */
     public static Path defaultStateDir(String leaf) {
-        String xdg = System.getenv("XDG_STATE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
-                : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("tt").resolve(leaf);
+        return LocalDaemons.stateRoot(System.getenv()).resolve(leaf);
     }
 
     /** The version of TT this build is, for {@code --version}. */

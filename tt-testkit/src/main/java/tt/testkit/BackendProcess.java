@@ -2,8 +2,10 @@ package tt.testkit;
 
 import tt.api.HostStatus;
 import tt.client.BackendClient;
+import tt.client.ServerTrust;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,18 +13,27 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real tt-backend started through {@code bin/tt-backend}, with its log in a file. */
+/**
+ * A real tt-backend started through {@code bin/tt-backend}, with its log in a file. It serves
+ * HTTPS (unless started with --insecure-http); the test's clients pin its certificate, read from
+ * its data folder.
+ */
 public final class BackendProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
     private final String token;
     private final Path log;
+    private final Path dataDir;
+    private final boolean plainHttp;
 
-    private BackendProcess(Process process, int port, String token, Path log) {
+    private BackendProcess(Process process, int port, String token, Path log, Path dataDir, boolean plainHttp) {
         this.process = process;
+        this.dataDir = dataDir;
+        this.plainHttp = plainHttp;
         this.port = port;
         this.token = token;
         this.log = log;
@@ -31,6 +42,15 @@ public final class BackendProcess implements AutoCloseable {
     /** Starts a backend over the given hosts (all sharing {@code hostToken}) and waits for its API. */
     public static BackendProcess start(Path dataDir, int port, List<HostProcess> hosts, String hostToken,
                                        List<String> extraArgs) throws Exception {
+        return start(dataDir, port, hosts, hostToken, extraArgs, Map.of());
+    }
+
+    /**
+     * Starts a backend with {@code env} added to its environment (e.g. another XDG_STATE_HOME: a
+     * backend that does not see what the daemons of this machine publish, as if it ran elsewhere).
+     */
+    public static BackendProcess start(Path dataDir, int port, List<HostProcess> hosts, String hostToken,
+                                       List<String> extraArgs, Map<String, String> env) throws Exception {
         Files.createDirectories(dataDir);
         String token = "admin-token-" + port;
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
@@ -39,12 +59,15 @@ public final class BackendProcess implements AutoCloseable {
                 "--host-token", hostToken));
         if (!hosts.isEmpty()) {
             cmd.add("--server-set");
-            cmd.add(String.join(",", hosts.stream().map(h -> "127.0.0.1:" + h.port()).toList()));
+            cmd.add(String.join(",", hosts.stream().map(HostProcess::address).toList()));
         }
         cmd.addAll(extraArgs);
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        BackendProcess backend = new BackendProcess(process, port, token, log);
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        BackendProcess backend = new BackendProcess(process, port, token, log, dataDir,
+                extraArgs.contains("--insecure-http"));
         try {
             Wait.until("tt-backend API on port " + port, Duration.ofSeconds(60), () -> {
                 if (!process.isAlive()) {
@@ -67,11 +90,28 @@ public final class BackendProcess implements AutoCloseable {
     }
 
     public BackendClient client() {
-        return new BackendClient(URI.create(baseUri()), token);
+        return client(token);
+    }
+
+    /** A client with another token, pinning the backend's certificate. */
+    public BackendClient client(String apiToken) {
+        if (plainHttp) {
+            return new BackendClient(URI.create(baseUri()), apiToken);
+        }
+        try {
+            return new BackendClient(URI.create(baseUri()), apiToken, ServerTrust.pinned(fingerprint()));
+        } catch (IOException notYetMade) {
+            throw new UncheckedIOException("the backend has not made its certificate yet", notYetMade);
+        }
+    }
+
+    /** The fingerprint of the backend's certificate, as it keeps it in its data folder. */
+    public String fingerprint() throws IOException {
+        return Files.readString(dataDir.resolve("tls").resolve("fingerprint"), StandardCharsets.UTF_8).strip();
     }
 
     public String baseUri() {
-        return "http://127.0.0.1:" + port;
+        return (plainHttp ? "http://" : "https://") + "127.0.0.1:" + port;
     }
 
     public String token() {

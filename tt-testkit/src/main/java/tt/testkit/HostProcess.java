@@ -1,8 +1,11 @@
 package tt.testkit;
 
 import tt.client.HostClient;
+import tt.client.ServerTrust;
+import tt.server.TlsIdentity;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real tt-host started through {@code bin/tt-host} (so in its own PID namespace, as users run
- * it), with its log in a file, for tests and benchmarks.
+ * it), with its log in a file, for tests and benchmarks. It serves HTTPS (unless started with
+ * --insecure-http); the test's client pins the host's certificate and presents the host's own
+ * (read from its state folder, as root on that machine can), which the host admits even once it is
+ * joined to a backend.
  */
 public final class HostProcess implements AutoCloseable {
 
@@ -24,9 +30,11 @@ public final class HostProcess implements AutoCloseable {
     private final String token;
     private final Path stateDir;
     private final Path log;
+    private final List<String> extraArgs;
 
-    private HostProcess(Process launcher, int port, String token, Path stateDir, Path log) {
+    private HostProcess(Process launcher, int port, String token, Path stateDir, Path log, List<String> extraArgs) {
         this.launcher = launcher;
+        this.extraArgs = List.copyOf(extraArgs);
         this.port = port;
         this.token = token;
         this.stateDir = stateDir;
@@ -57,7 +65,7 @@ public final class HostProcess implements AutoCloseable {
                 "--token", token, "--port-range", firstForward + "-" + (firstForward + 99)));
         cmd.addAll(extraArgs);
         Process launcher = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HostProcess host = new HostProcess(launcher, port, token, stateDir, log);
+        HostProcess host = new HostProcess(launcher, port, token, stateDir, log, extraArgs);
         try {
             Wait.until("tt-host API on port " + port, Duration.ofSeconds(60), () -> {
                 if (!launcher.isAlive()) {
@@ -74,11 +82,35 @@ public final class HostProcess implements AutoCloseable {
     }
 
     public HostClient client() {
-        return new HostClient(URI.create(baseUri()), token);
+        if (plainHttp()) {
+            return new HostClient(URI.create(baseUri()), token);
+        }
+        try {
+            Path tls = stateDir.resolve("tls");
+            TlsIdentity own = TlsIdentity.fromFiles(tls.resolve("cert.pem"), tls.resolve("key.pem"));
+            return new HostClient(URI.create(baseUri()), token,
+                    ServerTrust.pinned(own.fingerprint()).presenting(own.keyManagers()));
+        } catch (IOException notYetMade) {
+            throw new UncheckedIOException("the host has not made its certificate yet", notYetMade);
+        }
+    }
+
+    /** The fingerprint of the host's certificate, as it keeps it in its state folder. */
+    public String fingerprint() throws IOException {
+        return Files.readString(stateDir.resolve("tls").resolve("fingerprint"), StandardCharsets.UTF_8).strip();
     }
 
     public String baseUri() {
-        return "http://127.0.0.1:" + port;
+        return (plainHttp() ? "http://" : "https://") + "127.0.0.1:" + port;
+    }
+
+    /** The host's address as a backend's --server-set and tt host add take it. */
+    public String address() {
+        return (plainHttp() ? "http://" : "") + "127.0.0.1:" + port;
+    }
+
+    private boolean plainHttp() {
+        return extraArgs.contains("--insecure-http");
     }
 
     public int port() {

@@ -26,6 +26,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
+import tt.api.CertFingerprint;
 import tt.api.HostStatus;
 import tt.api.ImageName;
 import tt.api.PoolStatus;
@@ -33,6 +34,7 @@ import tt.client.BackendClient;
 import tt.jenkins.AgentKeys;
 import tt.jenkins.AgentNames;
 import tt.jenkins.AgentVms;
+import tt.jenkins.BackendTrust;
 import tt.jenkins.OrphanPlanner;
 import tt.jenkins.PendingAgents;
 import tt.jenkins.PoolImages;
@@ -79,6 +81,7 @@ public class TtCloud extends Cloud {
 
     private final String serverUrl;
     private final String credentialsId;
+    private String fingerprint;
     private int instanceCap;
     private int connectTimeoutSeconds = DEFAULT_CONNECT_TIMEOUT_SECONDS;
     private boolean dynamicLabels = true;
@@ -113,6 +116,16 @@ public class TtCloud extends Cloud {
 
     public String getCredentialsId() {
         return credentialsId;
+    }
+
+    /** The fingerprint of the backend's certificate (SHA256:...), or null to trust the Java's certificate authorities. */
+    public String getFingerprint() {
+        return fingerprint;
+    }
+
+    @DataBoundSetter
+    public void setFingerprint(String fingerprint) {
+        this.fingerprint = Util.fixEmptyAndTrim(fingerprint);
     }
 
     public int getInstanceCap() {
@@ -156,11 +169,7 @@ public class TtCloud extends Cloud {
         if (serverUrl == null) {
             throw new AbortException("the TT cloud '" + name + "' has no backend URL: set it in Manage Jenkins > Clouds");
         }
-        return client(serverUrl, credentialsId);
-    }
-
-    private static BackendClient client(String serverUrl, String credentialsId) throws AbortException {
-        return new BackendClient(URI.create(serverUrl), token(credentialsId));
+        return BackendTrust.client(serverUrl, token(credentialsId), fingerprint);
     }
 
     /** The agents' VMs, each tied to this controller by a lease that {@link TtLeaseRenewal} renews. */
@@ -415,17 +424,39 @@ public class TtCloud extends Cloud {
         }
 
         @POST
-        public FormValidation doTestConnection(@QueryParameter String serverUrl, @QueryParameter String credentialsId) {
+        public FormValidation doTestConnection(@QueryParameter String serverUrl, @QueryParameter String credentialsId,
+                                               @QueryParameter String fingerprint) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String url = Util.fixEmptyAndTrim(serverUrl);
+            String pin = Util.fixEmptyAndTrim(fingerprint);
+            if (url == null) {
+                return FormValidation.error("Enter the backend URL first");
+            }
             try {
-                BackendClient client = client(Util.fixEmptyAndTrim(serverUrl), Util.fixEmptyAndTrim(credentialsId));
+                BackendClient client = BackendTrust.client(url, token(Util.fixEmptyAndTrim(credentialsId)), pin);
                 PoolStatus status = client.status();
                 long online = status.hosts().stream().filter(HostStatus::online).count();
                 client.envs();
                 return FormValidation.ok("Connected to TT " + status.version() + ": " + online + " of "
                         + status.hosts().size() + " hosts online, images: " + String.join(", ", status.images()));
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                return FormValidation.error(BackendTrust.explain(url, pin, e));
+            } catch (RuntimeException e) {
                 return FormValidation.error("Cannot use the TT backend: " + e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckFingerprint(@QueryParameter String value) {
+            String pin = Util.fixEmptyAndTrim(value);
+            if (pin == null) {
+                return FormValidation.ok();
+            }
+            try {
+                CertFingerprint.parse(pin);
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
             }
         }
 

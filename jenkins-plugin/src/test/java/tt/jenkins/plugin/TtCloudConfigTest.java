@@ -73,9 +73,12 @@ class TtCloudConfigTest {
     @Test
     void theFormChecksTheBackendUrl(JenkinsRule r) {
         TtCloud.DescriptorImpl d = r.jenkins.getDescriptorByType(TtCloud.DescriptorImpl.class);
-        assertEquals(FormValidation.Kind.OK, d.doCheckServerUrl("http://tt.example.com:8080").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckServerUrl("https://tt.example.com:20002").kind);
         assertEquals(FormValidation.Kind.ERROR, d.doCheckServerUrl("").kind);
         assertEquals(FormValidation.Kind.ERROR, d.doCheckServerUrl("ftp://tt").kind);
-        assertEquals(FormValidation.Kind.ERROR, d.doTestConnection("http://127.0.0.1:1", "").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doTestConnection("https://127.0.0.1:1", "", "").kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckFingerprint("SHA256:" + "A".repeat(43)).kind);
+        assertEquals(FormValidation.Kind.OK, d.doCheckFingerprint("").kind);
+        assertEquals(FormValidation.Kind.ERROR, d.doCheckFingerprint("md5:aa:bb").kind);
     }
 }

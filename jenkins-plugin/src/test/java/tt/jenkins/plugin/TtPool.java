@@ -51,6 +51,7 @@ final class TtPool implements AutoCloseable {
                 CREDENTIALS_ID, "TT API token", Secret.fromString(pool.backend().token())));
         SystemCredentialsProvider.getInstance().save();
         TtCloud cloud = new TtCloud("tt", pool.backend().baseUri(), CREDENTIALS_ID);
+        cloud.setFingerprint(pool.backend().fingerprint());
         cloud.setConnectTimeoutSeconds(240);
         r.jenkins.clouds.add(cloud);
         r.jenkins.save();

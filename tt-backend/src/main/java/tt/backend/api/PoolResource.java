@@ -14,8 +14,10 @@ import jakarta.ws.rs.core.SecurityContext;
 import tt.api.HostStatus;
 import tt.api.PoolStatus;
 import tt.backend.env.EnvService;
+import tt.api.JoinToken;
 import tt.backend.hosts.HostPool;
 
+import java.io.IOException;
 import java.util.List;
 
 /** The pool: status of every host (with the union of images), and hosts added or removed at run time. */
@@ -24,8 +26,11 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public final class PoolResource {
 
-    /** The body of {@code POST /api/v1/hosts}. */
-    public record HostAddress(String address, Integer port) {
+    /**
+     * The body of {@code POST /api/v1/hosts}: the host's address, whether it serves plain HTTP (started
+     * with --insecure-http), and its join token (not needed for a host of the backend's machine).
+     */
+    public record HostAddress(String address, Integer port, Boolean insecureHttp, String joinToken) {
     }
 
     private final HostPool pool;
@@ -52,12 +57,14 @@ public final class PoolResource {
 
     @POST
     @Path("hosts")
-    public Response add(@Context SecurityContext who, HostAddress host) {
+    public Response add(@Context SecurityContext who, HostAddress host) throws IOException {
         AdminOnly.check(who, "add hosts");
         if (host == null || host.address() == null || host.port() == null) {
-            throw new IllegalArgumentException("send JSON {\"address\": \"127.0.0.1\", \"port\": 20000}");
+            throw new IllegalArgumentException("send JSON {\"address\": \"127.0.0.1\", \"port\": 20000, \"joinToken\":"
+                    + " \"...\"}");
         }
-        String id = pool.add(host.address(), host.port());
+        String id = pool.add(host.address(), host.port(), Boolean.TRUE.equals(host.insecureHttp()),
+                host.joinToken() == null || host.joinToken().isBlank() ? null : JoinToken.parse(host.joinToken()));
         return Response.status(201).entity(pool.status().stream().filter(h -> h.id().equals(id)).findFirst()
                 .orElseThrow()).build();
     }

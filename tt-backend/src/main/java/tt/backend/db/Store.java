@@ -42,8 +42,14 @@ public final class Store {
         }
     }
 
-    /** A host row. */
-    public record Host(String id, String address, int port) {
+    /**
+     * A host row: reached over HTTPS pinned to {@code fingerprint} (null until the host is joined), or
+     * over plain HTTP.
+     */
+    public record Host(String id, String address, int port, boolean plainHttp, String fingerprint) {
+        public Host joined(String hostFingerprint) {
+            return new Host(id, address, port, plainHttp, hostFingerprint);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,21 +73,32 @@ public final class Store {
     }
 
     public List<Host> hosts() {
-        return query("SELECT id, address, port FROM hosts ORDER BY id", ps -> { },
-                rs -> new Host(rs.getString(1), rs.getString(2), rs.getInt(3)));
+        return query("SELECT id, address, port, scheme, fingerprint FROM hosts ORDER BY id", ps -> { },
+                rs -> new Host(rs.getString(1), rs.getString(2), rs.getInt(3), "http".equals(rs.getString(4)),
+                        rs.getString(5)));
     }
 
     public boolean addHost(Host h) {
         if (hosts().stream().anyMatch(x -> x.id().equals(h.id()))) {
             return false;
         }
-        update("INSERT INTO hosts (id, address, port, added_at) VALUES (?, ?, ?, ?)", ps -> {
+        update("INSERT INTO hosts (id, address, port, added_at, scheme, fingerprint) VALUES (?, ?, ?, ?, ?, ?)", ps -> {
             ps.setString(1, h.id());
             ps.setString(2, h.address());
             ps.setInt(3, h.port());
             ps.setTimestamp(4, Timestamp.from(Instant.now()));
+            ps.setString(5, h.plainHttp() ? "http" : "https");
+            ps.setString(6, h.fingerprint());
         });
         return true;
+    }
+
+    /** Records the certificate a host presented when it was joined. */
+    public void setHostFingerprint(String id, String fingerprint) {
+        update("UPDATE hosts SET fingerprint = ? WHERE id = ?", ps -> {
+            ps.setString(1, fingerprint);
+            ps.setString(2, id);
+        });
     }
 
     public void deleteHost(String id) {

@@ -6,6 +6,8 @@ import tt.api.Capacity;
 import tt.api.HostInfo;
 import tt.api.HostStatus;
 import tt.api.ImageInfo;
+import tt.api.JoinToken;
+import tt.api.ServerAddress;
 import tt.api.VmInfo;
 import tt.backend.db.Store;
 import tt.backend.placement.Placement;
@@ -13,7 +15,7 @@ import tt.client.HostClient;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
 
-import java.net.URI;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,8 @@ public final class HostPool implements AutoCloseable {
     }
 
     private static final class Member {
-        final Store.Host row;
-        final HostClient client;
+        volatile Store.Host row;
+        volatile HostClient client;
         volatile HostInfo info;
         volatile Map<String, ImageInfo> images = Map.of();
         volatile boolean online;
@@ -60,7 +62,7 @@ public final class HostPool implements AutoCloseable {
     }
 
     private final Store store;
-    private final String hostToken;
+    private final HostAccess access;
     private final Function<String, Map<String, Capacity>> heldOnHost;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> {
@@ -71,32 +73,101 @@ public final class HostPool implements AutoCloseable {
     private volatile Listener listener;
 
     /** @param heldOnHost what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger */
-    public HostPool(Store store, String hostToken, Function<String, Map<String, Capacity>> heldOnHost) {
+    public HostPool(Store store, HostAccess access, Function<String, Map<String, Capacity>> heldOnHost) {
         this.store = store;
-        this.hostToken = hostToken;
+        this.access = access;
         this.heldOnHost = heldOnHost;
     }
 
     public void start(Listener l, long pollMillis) {
         this.listener = l;
-        store.hosts().forEach(this::join);
+        store.hosts().forEach(this::admit);
         // the hosts known from the database are first polled a period from now; added hosts at once
         poller.scheduleWithFixedDelay(this::pollAll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Adds a host by address and port; its id is {@code address:port}. */
-    public String add(String address, int port) {
-        if (address == null || !address.matches("[A-Za-z0-9.:-]{1,253}") || port < 1 || port > 65535) {
-            throw new IllegalArgumentException("bad host '" + address + ":" + port + "': give ADDRESS:PORT, e.g. 127.0.0.1:20000");
+    /**
+     * Adds a host by address and port (its id is {@code address:port}), joining it first unless it
+     * serves plain HTTP: with {@code joinToken}, else with the token a host of this machine publishes.
+     * A host already in the pool is joined anew when a join token is given (it was set up anew).
+     */
+    public String add(String address, int port, boolean plainHttp, JoinToken joinToken) throws IOException {
+        Store.Host given = row(address, port, plainHttp);
+        Member known = members.get(given.id());
+        if (known != null && (joinToken == null || known.row.plainHttp())) {
+            throw new ConflictException("host " + given.id() + " is already in the pool");
         }
-        Store.Host row = new Store.Host(address + ":" + port, address, port);
+        Store.Host row = given;
+        if (!plainHttp) {
+            JoinToken token = joinToken != null ? joinToken : access.localJoinToken(given).orElseThrow(() ->
+                    new IllegalArgumentException("host " + given.id() + " must be joined to this backend: give its"
+                            + " join token, tt host add " + given.id() + " --join-token TOKEN (tt-host logs where it"
+                            + " keeps it: STATE_DIR/join-token on the host)"));
+            row = join(given, token);
+        }
+        if (known != null) {
+            poll(known);
+            return row.id();
+        }
         if (!store.addHost(row)) {
             throw new ConflictException("host " + row.id() + " is already in the pool");
         }
-        join(row);
+        admit(row);
         poll(members.get(row.id()));
         LOG.info("host {} added", row.id());
         return row.id();
+    }
+
+    /**
+     * Adds a host named on the backend's command line unless it is in the pool already; one whose
+     * certificate is not known ({@code fingerprint} null) and that cannot be joined yet is kept,
+     * offline until it is (see {@link #poll}).
+     */
+    public void addConfigured(ServerAddress host, String fingerprint) {
+        Store.Host row = row(host.address(), host.port(), host.plainHttp()).joined(fingerprint);
+        if (members.containsKey(row.id()) || !store.addHost(row)) {
+            LOG.debug("host {} already in the pool", row.id());
+            return;
+        }
+        admit(row);
+        poll(members.get(row.id()));
+    }
+
+    private static Store.Host row(String address, int port, boolean plainHttp) {
+        if (address == null || !address.matches("[A-Za-z0-9.:-]{1,253}") || port < 1 || port > 65535) {
+            throw new IllegalArgumentException("bad host '" + address + ":" + port + "': give ADDRESS:PORT, e.g. 127.0.0.1:20000");
+        }
+        return new Store.Host(address + ":" + port, address, port, plainHttp, null);
+    }
+
+    /** Joins a host of this machine with the token it published, unless a concurrent poll just did. */
+    private synchronized void joinLocally(Member m) {
+        Store.Host row = m.row;
+        if (row.fingerprint() == null) {
+            join(row, access.localJoinToken(row).orElseThrow(() -> new NotJoinedException(row)));
+        }
+    }
+
+    /**
+     * Joins a host with a join token and records the certificate it presented; says why when it
+     * fails. One join at a time: each uses the host's token up.
+     */
+    private synchronized Store.Host join(Store.Host row, JoinToken token) {
+        try {
+            access.join(row, token);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot join host " + row.id() + ": " + OfflineReason.of(e,
+                    HostAccess.base(row)), e);
+        }
+        Store.Host joined = row.joined(token.hostFingerprint());
+        store.setHostFingerprint(row.id(), joined.fingerprint());
+        Member m = members.get(row.id());
+        if (m != null) {
+            m.row = joined;
+            m.client = access.client(joined);
+        }
+        LOG.info("host {} joined: it presents {}", row.id(), joined.fingerprint());
+        return joined;
     }
 
     public void remove(String id, boolean hasVms) {
@@ -111,9 +182,8 @@ public final class HostPool implements AutoCloseable {
         LOG.info("host {} removed", id);
     }
 
-    private void join(Store.Host row) {
-        String base = "http://" + (row.address().contains(":") ? "[" + row.address() + "]" : row.address()) + ":" + row.port();
-        members.putIfAbsent(row.id(), new Member(row, new HostClient(URI.create(base), hostToken)));
+    private void admit(Store.Host row) {
+        members.putIfAbsent(row.id(), new Member(row, access.client(row)));
     }
 
     private void pollAll() {
@@ -128,6 +198,9 @@ public final class HostPool implements AutoCloseable {
 
     private void poll(Member m) {
         try {
+            if (!m.row.plainHttp() && m.row.fingerprint() == null) {
+                joinLocally(m);
+            }
             HostInfo info = m.client.host();
             List<ImageInfo> images = m.client.images();
             Instant askedAt = Instant.now();
@@ -157,6 +230,14 @@ public final class HostPool implements AutoCloseable {
             if (wasOnline && listener != null) {
                 listener.wentOffline(m.row.id(), why);
             }
+        }
+    }
+
+    /** A host the backend has not been joined to yet, and has no join token for. */
+    static final class NotJoinedException extends IllegalStateException {
+        NotJoinedException(Store.Host row) {
+            super("not joined to this backend yet: give the host's join token, tt host add " + row.id()
+                    + " --join-token TOKEN (tt-host logs where it keeps it: STATE_DIR/join-token on the host)");
         }
     }
 

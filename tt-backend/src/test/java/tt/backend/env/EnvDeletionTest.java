@@ -10,12 +10,14 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvState;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
+import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 import tt.server.NotFoundException;
 import tt.testkit.SimulatedHost;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -51,12 +53,12 @@ class EnvDeletionTest {
         db = Database.open(dir, null, null, null);
         Store store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, "sim-token", id -> ref[0].heldOn(id));
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id));
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64));
         ref[0] = envs;
         host = SimulatedHost.start("sim-token", new Capacity(64, 64L * 1024 * 1024, 1L << 30), IMAGE);
         pool.start(envs, 60_000);
-        hostId = pool.add("127.0.0.1", host.port());
+        hostId = pool.add("127.0.0.1", host.port(), true, null);
     }
 
     @AfterEach

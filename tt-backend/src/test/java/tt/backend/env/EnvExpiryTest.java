@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tt.api.VmState;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
+import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class EnvExpiryTest {
     void expiredEnvsAndTheirVmsAreDeletedOthersStay(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
             Store store = new Store(db);
-            HostPool pool = new HostPool(store, "token", host -> Map.of());
+            HostPool pool = new HostPool(store, new HostAccess("token", null, Map.of()), host -> Map.of());
             EnvService envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 256));
             Instant now = Instant.now();
             store.insertEnv(new Store.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),

@@ -14,6 +14,7 @@ import tt.api.WarmPoolStatus;
 import tt.backend.db.Database;
 import tt.backend.db.Store;
 import tt.backend.db.WarmStore;
+import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 import tt.client.HostClient;
 import tt.testkit.SimulatedHost;
@@ -52,14 +53,14 @@ class WarmPoolTest {
         db = Database.open(dir, null, null, null);
         Store store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, "sim-token", id -> ref[0].heldOn(id));
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id));
         Object lock = new Object();
         warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64);
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), lock, warm, new SimpleMeterRegistry());
         ref[0] = envs;
         host = SimulatedHost.start("sim-token", new Capacity(4, 4L * 64 * 1024, 1L << 30), IMAGE);
         pool.start(envs, 200);
-        hostId = pool.add("127.0.0.1", host.port());
+        hostId = pool.add("127.0.0.1", host.port(), true, null);
     }
 
     @AfterEach

@@ -42,7 +42,7 @@ class ScaleIT {
                 hosts.add(SimulatedHost.start("sim-token", new Capacity(20, 20L * 256 * 1024, 1L << 30), IMAGE));
             }
             try (BackendProcess backend = BackendProcess.start(data, FreePort.get(), List.of(), "sim-token",
-                    List.of("--server-set", String.join(",", hosts.stream().map(h -> "127.0.0.1:" + h.port()).toList())))) {
+                    List.of("--server-set", String.join(",", hosts.stream().map(h -> "http://127.0.0.1:" + h.port()).toList())))) {
                 BackendClient client = backend.client();
                 Wait.until("50 hosts online", Duration.ofSeconds(60),
                         () -> client.status().hosts().stream().filter(HostStatus::online).count() == 50);

@@ -11,6 +11,7 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.client.ApiException;
 import tt.client.HostClient;
+import tt.client.ServerTrust;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
@@ -166,8 +167,9 @@ class HostDaemonIT {
             ApiException notJson = assertThrows(ApiException.class, () -> client.send("POST", "/api/v1/vms", "x{"));
             assertEquals(400, notJson.status());
 
-            HostClient anonymous = new HostClient(URI.create(host.baseUri()), null);
-            HostClient wrong = new HostClient(URI.create(host.baseUri()), "guess");
+            ServerTrust pinned = ServerTrust.pinned(host.fingerprint());
+            HostClient anonymous = new HostClient(URI.create(host.baseUri()), null, pinned);
+            HostClient wrong = new HostClient(URI.create(host.baseUri()), "guess", pinned);
             for (HostClient c : List.of(anonymous, wrong)) {
                 assertEquals(401, assertThrows(ApiException.class, c::host).status());
                 assertEquals(401, assertThrows(ApiException.class, c::vms).status());
