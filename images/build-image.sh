@@ -17,11 +17,24 @@ TT_CACHE_DIR=$(cd "$TT_CACHE_DIR" && pwd)
 export TT_CACHE_DIR
 EXTRA_PACKAGES=()
 CPU=
+BUILDER=
+CMDLINE_EXTRA=
+SEED_AGENT=
 # shellcheck source=lib/build.sh
 source "$IMAGES_DIR/lib/build.sh"
 # shellcheck source=/dev/null
 source "$IMAGES_DIR/recipes/$recipe.sh"
-inputs_sha=$(cat "$IMAGES_DIR/recipes/$recipe.sh" "$IMAGES_DIR/lib/build.sh" "$IMAGES_DIR"/guest/* | sha256sum | cut -d' ' -f1)
+inputs=("$IMAGES_DIR/recipes/$recipe.sh" "$IMAGES_DIR/lib/build.sh")
+if [ "${BUILDER:-}" = debian ]; then
+  # shellcheck source=lib/debian.sh
+  source "$IMAGES_DIR/lib/debian.sh"
+  inputs+=("$IMAGES_DIR/lib/debian.sh" "$IMAGES_DIR"/guest/debian/*)
+else
+  for f in "$IMAGES_DIR"/guest/*; do
+    if [ -f "$f" ]; then inputs+=("$f"); fi
+  done
+fi
+inputs_sha=$(cat "${inputs[@]}" | sha256sum | cut -d' ' -f1)
 stamp="$out_dir/$IMAGE_NAME/recipe.sha256"
 if [ -f "$out_dir/$IMAGE_NAME/image.json" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs_sha" ]; then
   log "$IMAGE_NAME is up to date with its recipe"
