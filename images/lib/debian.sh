@@ -203,6 +203,9 @@ debian_disk() {
   rm -f "$raw"
 }
 
+# debian_write_manifest DIR : image.json. "seed": "nocloud": tt-host gives every VM a NoCloud seed
+# disk (ISO 9660 labelled cidata: meta-data, user-data, tt/hostname, tt/authorized_keys), read by
+# tt-seed or cloud-init, the way clouds personalise their images.
 debian_write_manifest() {
   cat > "$1/image.json" <<JSON
 {
@@ -214,6 +217,7 @@ debian_write_manifest() {
   "cmdline": "$(debian_cmdline)",
   "sshUser": "root",
   "minMemMib": $MIN_MEM_MIB,
+  "seed": "nocloud",
   "machine": "$MACHINE"${CPU:+,
   \"cpu\": \"$CPU\"}
 }
