@@ -11,6 +11,7 @@ import tt.jenkins.AgentNames;
 import tt.jenkins.AgentVms;
 import tt.jenkins.OrphanPlanner;
 import tt.jenkins.TtLabel;
+import tt.testkit.DebianImages;
 import tt.testkit.EchoAgent;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
@@ -37,12 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Jenkins agent bootstrap against a real VM of the tiny image (which has a JRE): a fresh key
  * pair put in at create time, SSH retried until the guest answers, Java checked, a jar uploaded,
  * started, and bytes exchanged over its stdin and stdout; then the same through tt-backend as the
- * Jenkins cloud does it (an ENV per agent, made by OS prefix), and the orphan sweep.
+ * Jenkins cloud does it (an ENV per agent, made by OS prefix), and the orphan sweep; and an agent
+ * on the Debian 12 image with the image's own Java (Debian's openjdk-17-jre-headless).
  */
 class AgentBootstrapIT {
 
@@ -81,6 +84,54 @@ class AgentBootstrapIT {
             assertThrows(IllegalArgumentException.class,
                     () -> bootstrap.launch(target, EchoAgent.jar(0), "/root/agent", "-Xmx64m $(reboot)", log));
             assertEquals(VmState.READY, client.vm(vm.id()).state(), "the refused launches did nothing to the VM");
+            client.deleteVm(vm.id());
+            assertFalse(client.vms().stream().anyMatch(v -> v.id().equals(vm.id())));
+        }
+    }
+
+    @Test
+    void aJenkinsAgentRunsOnTheDebianImageWithDebiansJava() throws Exception {
+        Requirements.qemuAndRoot();
+        DebianImages.Recipe debian = DebianImages.DEBIAN_12_X86_64;
+        Path image = DebianImages.built(debian).orElse(null);
+        assumeTrue(image != null, DebianImages.missing(debian));
+        Path work = Files.createDirectories(Path.of("target/agent-bootstrap-debian").toAbsolutePath());
+        Path images = Files.createDirectories(work.resolve("images-" + ProcessHandle.current().pid()));
+        DebianImages.linkInto(images, image);
+        AgentKeys keys = AgentKeys.generate("jenkins-agent");
+        // TCG: a Debian boot takes a minute or more, longer while other tests use the CPUs
+        try (HostProcess host = HostProcess.start(images, work, 1, 2048L * 1024, FreePort.get(), "agent-debian",
+                List.of("--snapshots", "off", "--boot-timeout", "900"))) {
+            HostClient client = host.client();
+            VmInfo vm = client.createVm(new VmCreateRequest("agent-debian", debian.image(), 1, 1024, null,
+                    List.of(keys.publicKey()), null, null));
+            Wait.until("the Debian VM ready", Duration.ofMinutes(16), () -> {
+                VmInfo now = client.vm(vm.id());
+                if (now.state() == VmState.FAILED) {
+                    throw new AssertionError("the VM failed: " + now.error());
+                }
+                return now.state() == VmState.READY;
+            });
+            ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+            PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+            AgentBootstrap bootstrap = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(120));
+            AgentBootstrap.Target target = new AgentBootstrap.Target(vm.address(), vm.sshPort(), "root");
+            try (AgentBootstrap.RunningAgent agent = bootstrap.launch(target, EchoAgent.jar(0), "/home/jenkins/agent",
+                    "-Xmx128m", log)) {
+                BufferedReader out = new BufferedReader(new InputStreamReader(agent.stdout(), StandardCharsets.UTF_8));
+                String ready = out.readLine();
+                assertEquals("ready 17", ready == null ? null : ready.replaceAll("^ready (17)\\S*.*$", "ready $1"),
+                        logBytes.toString(StandardCharsets.UTF_8));
+                agent.stdin().write("hello debian\n".getBytes(StandardCharsets.UTF_8));
+                agent.stdin().flush();
+                assertEquals("echo: hello debian", out.readLine());
+                agent.stdin().close();
+                Wait.until("the agent ends when its stdin closes", Duration.ofSeconds(60), () -> !agent.isRunning());
+            }
+            String text = logBytes.toString(StandardCharsets.UTF_8);
+            // found through /usr/bin/java -> /etc/alternatives -> /usr/lib/jvm/java-17-openjdk-amd64/release
+            assertTrue(text.contains("tt: Java in the VM: 17."), text);
+            assertTrue(text.contains("tt: uploaded agent.jar"), text);
             client.deleteVm(vm.id());
             assertFalse(client.vms().stream().anyMatch(v -> v.id().equals(vm.id())));
         }
