@@ -1,12 +1,10 @@
 package tt.host.vm;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,19 +31,31 @@ final class GuestAgent implements AutoCloseable {
     private static final String DONE = "TT-AGENT DONE";
     private static final String ERROR = "TT-AGENT ERROR";
     private final SocketChannel channel;
-    private final OutputStream out;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final SecureRandom random = new SecureRandom();
 
     private GuestAgent(SocketChannel channel) {
         this.channel = channel;
-        this.out = Channels.newOutputStream(channel);
+        // The channel's own read and write, not Channels.newInputStream/newOutputStream: those two
+        // share the channel's blocking lock, so a write would wait for the pending read forever.
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line.strip());
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            try {
+                while (channel.read(buf) >= 0) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        byte b = buf.get();
+                        if (b == '\n') {
+                            lines.add(line.toString(StandardCharsets.UTF_8).strip());
+                            line.reset();
+                        } else {
+                            line.write(b);
+                        }
+                    }
+                    buf.clear();
                 }
+                lines.add(ERROR + " the agent's channel closed");
             } catch (IOException closed) {
                 lines.add(ERROR + " the agent's channel closed: " + closed.getMessage());
             }
@@ -112,8 +122,10 @@ final class GuestAgent implements AutoCloseable {
     }
 
     private synchronized void send(String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 
     @Override

@@ -143,8 +143,12 @@ final class VmSnapshots implements AutoCloseable {
             LOG.info("snapshot {} of {} ({}) built: booted to its agent in {} ms, {} ms in all", made.dir().getFileName(),
                     image.name(), size, bootMillis, (System.nanoTime() - t0) / 1_000_000);
             dir = null;
+        } catch (InterruptedException e) {
+            LOG.info("snapshot of {} ({}) not built: the host is stopping", image.name(), size);
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.warn("snapshot of {} ({}) not built: {}; its VMs boot cold", image.name(), size, e.getMessage());
+            LOG.warn("snapshot of {} ({}) not built: {}; its VMs boot cold", image.name(), size,
+                    e.getMessage() != null ? e.getMessage() : e.toString());
         } finally {
             if (process != null) {
                 process.kill();
