@@ -79,15 +79,39 @@ make_disk() {
   local rootfs=$1 out=$2 used_mib size_mib
   used_mib=$(du -sm "$rootfs" | cut -f1)
   size_mib=$(( (used_mib * 12 / 10) + 64 ))
+  # the file system's size, for the guest's rcS: it grows the file system when the VM's disk is larger
+  echo $((size_mib * 1024)) > "$rootfs/etc/tt-root-kib"
   rm -f "$WORK/disk.raw"
   truncate -s "${size_mib}M" "$WORK/disk.raw"
-  mkfs.ext4 -q -F -L ttroot -E root_owner=0:0 -d "$rootfs" "$WORK/disk.raw" \
+  # 4 KiB blocks: few block groups, so growing it to a VM's 8 GiB disk at boot is quick
+  mkfs.ext4 -q -F -L ttroot -b 4096 -E root_owner=0:0 -d "$rootfs" "$WORK/disk.raw" \
     || die "mkfs.ext4 failed"
   qemu-img convert -q -O qcow2 "$WORK/disk.raw" "$out"
   rm -f "$WORK/disk.raw"
 }
 
-# base_rootfs ROOTFS : busybox, dropbear with its libraries, the guest's /sbin/init and config.
+# What the guest needs besides busybox: coreutils' nohup (Jenkins' durable-task runs "nohup sh -c";
+# busybox-static has no nohup applet), e2fsprogs' resize2fs with its libraries (rcS grows the root
+# file system to the VM's disk) and perl-base's perl (tt-agent reseeds the kernel's random number
+# generator with an ioctl). Only these files are taken from the packages.
+TOOL_PACKAGES=(coreutils e2fsprogs libext2fs2 libcom-err2 perl-base)
+
+# guest_tools ROOTFS : installs the TOOL_PACKAGES' files above into ROOTFS.
+guest_tools() {
+  local rootfs=$1 t libdir
+  t=$(mktemp -d "$WORK/tools.XXXX")
+  unpack_debs "$DEB_ARCH" "$t" "${TOOL_PACKAGES[@]}"
+  install -m 755 "$t/usr/bin/nohup" "$rootfs/usr/bin/nohup"
+  install -m 755 "$t/sbin/resize2fs" "$rootfs/sbin/resize2fs"
+  install -m 755 "$t/usr/bin/perl" "$rootfs/usr/bin/perl"
+  libdir=$(cd "$t/lib" && echo *-linux-gnu)
+  mkdir -p "$rootfs/lib/$libdir"
+  cp -a "$t/lib/$libdir"/lib{ext2fs,e2p,com_err}.so.2* "$rootfs/lib/$libdir/"
+  rm -rf "$t"
+}
+
+# base_rootfs ROOTFS : busybox, dropbear with its libraries, nohup, resize2fs, TT's guest agent,
+# the guest's /sbin/init and config.
 base_rootfs() {
   local rootfs=$1
   mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc/init.d,etc/dropbear,root/.ssh,proc,sys,dev,tmp,run,var/log,opt}
@@ -95,6 +119,8 @@ base_rootfs() {
   chmod 1777 "$rootfs/tmp"
   unpack_debs "$DEB_ARCH" "$rootfs" busybox-static dropbear-bin libtomcrypt1 libtommath1 zlib1g libcrypt1 libc6 libgmp10
   rm -rf "$rootfs/usr/share/doc" "$rootfs/usr/share/man" "$rootfs/usr/share/locale" "$rootfs/usr/share/lintian"
+  guest_tools "$rootfs"
+  install -m 755 "$IMAGES_DIR/guest/tt-agent" "$rootfs/usr/sbin/tt-agent"
   # applet links, listed by the host's busybox-static (the same Debian version as the guest's)
   local applet
   for applet in $(busybox --list-full); do
@@ -108,6 +134,7 @@ base_rootfs() {
   printf 'root:x:0:\n' > "$rootfs/etc/group"
   printf '/bin/sh\n' > "$rootfs/etc/shells"
   printf '127.0.0.1 localhost\n' > "$rootfs/etc/hosts"
+  ln -sf /proc/mounts "$rootfs/etc/mtab"
   printf 'nameserver 10.0.2.3\n' > "$rootfs/etc/resolv.conf"
   echo "$IMAGE_NAME" > "$rootfs/etc/tt-image"
 }
@@ -124,6 +151,7 @@ write_manifest() {
   "cmdline": "console=$CONSOLE quiet panic=-1",
   "sshUser": "root",
   "minMemMib": $MIN_MEM_MIB,
+  "agent": "tt",
   "machine": "$MACHINE"${CPU:+,
   \"cpu\": \"$CPU\"}
 }
@@ -136,7 +164,7 @@ build_image() {
   kernel_pkg=$(newest_package "^linux-image-6\.1\.0-[0-9]+-cloud-${DEB_ARCH}\$")
   [ -n "$kernel_pkg" ] || die "no linux-image-6.1.0-*-cloud-$DEB_ARCH package in the apt lists (run images/setup-deps.sh)"
   fetch_debs "$DEB_ARCH" "$kernel_pkg" busybox-static dropbear-bin libtomcrypt1 libtommath1 zlib1g libcrypt1 libc6 \
-    libgmp10 "${EXTRA_PACKAGES[@]}"
+    libgmp10 "${TOOL_PACKAGES[@]}" "${EXTRA_PACKAGES[@]}"
   WORK=$(mktemp -d "$TT_CACHE_DIR/work.XXXX")
   trap 'rm -rf "$WORK"' EXIT
   stage="$out_dir/.building-$IMAGE_NAME"

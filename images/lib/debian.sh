@@ -149,6 +149,9 @@ debian_configure() {
   install -D -m 644 "$DEBIAN_GUEST_DIR/10-tt.network" "$r/etc/systemd/network/10-tt.network"
   install -D -m 644 "$DEBIAN_GUEST_DIR/journald-tt.conf" "$r/etc/systemd/journald.conf.d/tt.conf"
   sed "s|@IMAGE_NAME@|$IMAGE_NAME|" "$DEBIAN_GUEST_DIR/tt-ready.service" > "$r/etc/systemd/system/tt-ready.service"
+  # TT's agent (guest/tt-agent, shared with the tiny images): VMs for and from snapshots take their identity from it
+  install -D -m 755 "$IMAGES_DIR/guest/tt-agent" "$r/usr/local/sbin/tt-agent"
+  install -m 644 "$DEBIAN_GUEST_DIR/tt-agent.service" "$r/etc/systemd/system/tt-agent.service"
   if [ "$SEED_AGENT" = tt ]; then
     install -D -m 755 "$DEBIAN_GUEST_DIR/tt-seed" "$r/usr/local/sbin/tt-seed"
     install -m 644 "$DEBIAN_GUEST_DIR/tt-seed.service" "$r/etc/systemd/system/tt-seed.service"
@@ -160,7 +163,7 @@ debian_configure() {
   command -v systemctl >/dev/null || sc=(chroot "$r" systemctl --quiet)
   "${sc[@]}" preset-all 2>/dev/null
   "${sc[@]}" set-default multi-user.target
-  "${sc[@]}" enable systemd-networkd.service tt-ready.service
+  "${sc[@]}" enable systemd-networkd.service tt-ready.service tt-agent.service
   if [ "$SEED_AGENT" = tt ]; then "${sc[@]}" enable tt-seed.service; fi
   for unit in "${DEBIAN_MASKED_UNITS[@]}"; do
     if [ -e "$r/lib/systemd/system/$unit" ] || [ -e "$r/usr/lib/systemd/system/$unit" ] \
@@ -206,6 +209,7 @@ debian_disk() {
 # debian_write_manifest DIR : image.json. "seed": "nocloud": tt-host gives every VM a NoCloud seed
 # disk (ISO 9660 labelled cidata: meta-data, user-data, tt/hostname, tt/authorized_keys), read by
 # tt-seed or cloud-init, the way clouds personalise their images.
+# "agent": "tt": the guest runs TT's agent (tt-agent.service), so its VMs start from snapshots.
 debian_write_manifest() {
   cat > "$1/image.json" <<JSON
 {
@@ -218,6 +222,7 @@ debian_write_manifest() {
   "sshUser": "root",
   "minMemMib": $MIN_MEM_MIB,
   "seed": "nocloud",
+  "agent": "tt",
   "machine": "$MACHINE"${CPU:+,
   \"cpu\": \"$CPU\"}
 }

@@ -6,4 +6,4 @@ CONSOLE=ttyAMA0
 MACHINE=virt
 CPU=cortex-a57
 MIN_MEM_MIB=256
-MODULES="virtio_pci virtio_net virtio_blk virtio-rng qemu_fw_cfg"
+MODULES="virtio_pci virtio_net virtio_blk virtio-rng virtio_console qemu_fw_cfg"

@@ -5,7 +5,7 @@ QEMU_ARCH=x86_64
 CONSOLE=ttyS0
 MACHINE=q35
 MIN_MEM_MIB=256
-MODULES="virtio_pci virtio_net virtio_blk virtio-rng qemu_fw_cfg"
+MODULES="virtio_pci virtio_net virtio_blk virtio-rng virtio_console qemu_fw_cfg"
 EXTRA_PACKAGES=(libstdc++6 libgcc-s1)
 # Enough of the JDK for a Jenkins agent (remoting) and ordinary test programs.
 JRE_MODULES=java.base,java.logging,java.management,java.naming,java.xml,java.instrument,java.scripting,java.sql,java.desktop,java.net.http,java.security.jgss,jdk.crypto.ec,jdk.unsupported,jdk.zipfs
