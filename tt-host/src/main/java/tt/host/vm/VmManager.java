@@ -16,6 +16,7 @@ import tt.api.VmState;
 import tt.api.FileTrees;
 import tt.host.cgroup.Cgroups;
 import tt.server.ConflictException;
+import tt.server.InsufficientResourcesException;
 import tt.server.NotFoundException;
 import tt.server.ResourceLedger;
 import tt.host.engine.Engine;
@@ -151,7 +152,15 @@ public final class VmManager implements AutoCloseable {
             if (vms.values().stream().anyMatch(v -> v.name.equals(name))) {
                 throw new ConflictException("a VM named '" + name + "' exists on this host: pick another name");
             }
-            ledger.reserve(vm.capacity());
+            try {
+                ledger.reserve(vm.capacity());
+            } catch (InsufficientResourcesException full) {
+                // a snapshot being built gives its room to a VM someone asked for
+                if (!snapshots.yieldRoom()) {
+                    throw full;
+                }
+                ledger.reserve(vm.capacity());
+            }
             vms.put(id, vm);
         }
         try {

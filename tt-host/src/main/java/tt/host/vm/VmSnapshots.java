@@ -25,10 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Snapshots for this host's VMs: which one a new VM starts from, and building them. A snapshot of
@@ -57,6 +60,15 @@ final class VmSnapshots implements AutoCloseable {
         return t;
     });
     private final SecureRandom random = new SecureRandom();
+    /** The build under way, if any: a VM that needs its room ends it ({@link #yieldRoom}). */
+    private volatile Building building;
+
+    /** A build under way: its process (once started) and whether a VM asked for its room. */
+    private static final class Building {
+        volatile VmProcess process;
+        volatile boolean yielded;
+        final CompletableFuture<Void> released = new CompletableFuture<>();
+    }
 
     /** @param store null when snapshots are off: every VM boots cold */
     VmSnapshots(SnapshotStore store, Host host) {
@@ -104,6 +116,31 @@ final class VmSnapshots implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the snapshot build under way, if there is one, and returns once its share of the host
+     * is released: a VM a user asked for comes before a snapshot. False if nothing was building.
+     */
+    boolean yieldRoom() {
+        Building b = building;
+        if (b == null) {
+            return false;
+        }
+        b.yielded = true;
+        VmProcess p = b.process;
+        if (p != null) {
+            p.kill();
+        }
+        try {
+            b.released.get(60, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
     private void build(Image image, SnapshotStore.Size size) {
         Capacity share = new Capacity(size.cpu(), size.memMib() * 1024L, size.diskMib() * 1024L);
         try {
@@ -113,6 +150,8 @@ final class VmSnapshots implements AutoCloseable {
                     image.name(), size);
             return;
         }
+        Building me = new Building();
+        building = me;
         String id = "snap-" + HexFormat.of().formatHex(random.generateSeed(4));
         Path dir = null;
         Cgroups.VmCgroup cgroup = null;
@@ -133,6 +172,10 @@ final class VmSnapshots implements AutoCloseable {
             process = engine.start(new VmLaunch(id, "tt-snapshot", image, size.cpu(), size.memMib(), dir, control,
                     overlay, host.address(), Map.of(), keys, seed, cgroup.procsFiles(),
                     new SnapshotUse(SnapshotUse.Mode.PREPARE, dir.resolve("ram"), null), agentSocket));
+            me.process = process;
+            if (me.yielded) {
+                throw new IOException("a VM needed its room");
+            }
             try (GuestAgent agent = GuestAgent.connect(agentSocket)) {
                 agent.awaitReady(host.bootTimeout());
             }
@@ -147,8 +190,13 @@ final class VmSnapshots implements AutoCloseable {
             LOG.info("snapshot of {} ({}) not built: the host is stopping", image.name(), size);
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            LOG.warn("snapshot of {} ({}) not built: {}; its VMs boot cold", image.name(), size,
-                    e.getMessage() != null ? e.getMessage() : e.toString());
+            if (me.yielded) {
+                LOG.info("snapshot of {} ({}) not built: a VM needed its room; the next cold boot tries again",
+                        image.name(), size);
+            } else {
+                LOG.warn("snapshot of {} ({}) not built: {}; its VMs boot cold", image.name(), size,
+                        e.getMessage() != null ? e.getMessage() : e.toString());
+            }
         } finally {
             if (process != null) {
                 process.kill();
@@ -166,6 +214,8 @@ final class VmSnapshots implements AutoCloseable {
                 LOG.warn("cleaning up after the snapshot build {}: {}", id, e.getMessage());
             }
             host.ledger().release(share);
+            building = null;
+            me.released.complete(null);
         }
     }
 
