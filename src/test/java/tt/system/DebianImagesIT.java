@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The Debian images as a user gets them: a tt-host and a tt-backend started through bin/, one ENV
+ * The Debian images as a user gets them: two tt-hosts and a tt-backend started through bin/, one ENV
  * made by OS prefix ({@code tt env add DEB --os-prefix=debian}) over every Debian image built, and
  * for each VM a real OpenSSH login ({@code tt env ssh}) with the user's key, checking that it is a
  * whole Debian system personalised by the NoCloud seed disk: systemd up and nothing failed, apt,
@@ -55,10 +55,11 @@ class DebianImagesIT {
     private static final String HOST_TOKEN = "debian-hosts";
     private static final String ENV = "DEB";
     /** MiB asked for each VM's disk: more than the images' 8 GiB, so the guest must grow its root file system. */
-    private static final long DISK_MIB = 12 * 1024;
+    private static final long DISK_MIB = 10 * 1024;
 
     private static Path work;
-    private static HostProcess host;
+    /** Two hosts: each offers 40 GiB of disk (tt-testkit's HostProcess), and every VM asks for 10 GiB. */
+    private static final List<HostProcess> HOSTS = new ArrayList<>();
     private static BackendProcess backend;
     private static TtCli tt;
     private static Path key;
@@ -88,11 +89,13 @@ class DebianImagesIT {
             prefixes = "debian,tinylinux";
         }
         // no snapshots: this test is about cold boots, and building one would take the CPUs the boots need
-        host = HostProcess.start(images, work, 8, 12L * 1024 * 1024, FreePort.get(), HOST_TOKEN,
-                List.of("--snapshots", "off", "--boot-timeout", "900"));
+        for (int i = 0; i < 2; i++) {
+            HOSTS.add(HostProcess.start(images, work, 8, 12L * 1024 * 1024, FreePort.get(), HOST_TOKEN,
+                    List.of("--snapshots", "off", "--boot-timeout", "900")));
+        }
         int port = FreePort.get();
-        backend = BackendProcess.start(work.resolve("backend-" + port), port, List.of(host), HOST_TOKEN, List.of());
-        BackendProcess.awaitOnline(backend.client(), 1);
+        backend = BackendProcess.start(work.resolve("backend-" + port), port, HOSTS, HOST_TOKEN, List.of());
+        BackendProcess.awaitOnline(backend.client(), HOSTS.size());
         tt = new TtCli(Files.createDirectories(work.resolve("config-" + port)));
         TtCli.Result r = tt.run("config", "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(port),
                 "--token", backend.token(), "--fingerprint", backend.fingerprint());
@@ -103,7 +106,7 @@ class DebianImagesIT {
 
         r = tt.run("env", "add", ENV, "--os-prefix=" + prefixes, "--disk", Long.toString(DISK_MIB), "--mem", "768",
                 "--ssh-key", key + ".pub");
-        assertEquals(0, r.exitCode(), "tt env add: " + r.out() + r.err() + "\nhost log:\n" + host.log());
+        assertEquals(0, r.exitCode(), "tt env add: " + r.out() + r.err() + "\nhost logs:\n" + hostLogs());
         JsonNode env = Json.mapper().readTree(tt.run("env", "show", ENV, "-o", "json").out());
         assertEquals("READY", env.get("state").asText(), env.toString());
         for (JsonNode vm : env.get("vms")) {
@@ -113,7 +116,10 @@ class DebianImagesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        List<ProcessHandle> qemus = host == null ? List.of() : host.qemus();
+        List<ProcessHandle> qemus = new ArrayList<>();
+        for (HostProcess h : HOSTS) {
+            qemus.addAll(h.qemus());
+        }
         try {
             if (tt != null && !VM_BY_IMAGE.isEmpty()) {
                 TtCli.Result r = tt.run("env", "del", ENV);
@@ -123,8 +129,8 @@ class DebianImagesIT {
             if (backend != null) {
                 backend.close();
             }
-            if (host != null) {
-                host.close();
+            for (HostProcess h : HOSTS) {
+                h.close();
             }
         }
         assertTrue(qemus.stream().noneMatch(ProcessHandle::isAlive), "no VM is left running");
@@ -166,7 +172,10 @@ class DebianImagesIT {
         String javaVersion = r.os().startsWith("debian-12") ? "17" : "21";
         assertTrue(value(out, "java").startsWith("openjdk version \"" + javaVersion), out);
         assertTrue(value(out, "git").startsWith("git version "), out);
-        assertEquals(vm, value(out, "hostname"), "the seed disk named the VM: " + out);
+        // Known defect for cloud-init guests: hostname(1) and hostnamectl refuse '_' (RFC 1123), and TT
+        // names VMs ENV-os-arch (..._x86_64), so cloud-init leaves the image's hostname (tt-seed takes it)
+        assertEquals(vm, value(out, "hostname"), "the seed disk named the VM (cloud-init refuses a host name with"
+                + " '_', which TT's VM names of x86_64 images have): " + out);
         assertEquals(r.image(), value(out, "image"), out);
         assertEquals(r.arch(), value(out, "arch"), out);
         long asked = DISK_MIB << 20;
@@ -174,6 +183,14 @@ class DebianImagesIT {
         long rootfs = Long.parseLong(value(out, "rootfs"));
         assertTrue(rootfs > asked * 95 / 100 && rootfs <= asked,
                 "the root file system grew from 8 GiB to the disk (" + asked + " bytes), minus ext4's overhead: " + out);
+    }
+
+    private static String hostLogs() throws java.io.IOException {
+        StringBuilder logs = new StringBuilder();
+        for (HostProcess h : HOSTS) {
+            logs.append(h.log());
+        }
+        return logs.toString();
     }
 
     private static String value(String out, String key) {
@@ -249,7 +266,7 @@ class DebianImagesIT {
         Wait.until("the imported image in the pool", Duration.ofMinutes(2),
                 () -> tt.run("image", "list").out().contains(name + " "));
         r = tt.run("env", "add", "IMP", "--image", name, "--mem", "1024", "--ssh-key", key + ".pub");
-        assertEquals(0, r.exitCode(), "tt env add: " + r.out() + r.err() + "\nhost log:\n" + host.log());
+        assertEquals(0, r.exitCode(), "tt env add: " + r.out() + r.err() + "\nhost logs:\n" + hostLogs());
         try {
             String vm = Json.mapper().readTree(tt.run("env", "show", "IMP", "-o", "json").out()).get("vms").get(0)
                     .get("name").asText();
