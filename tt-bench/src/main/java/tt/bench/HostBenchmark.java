@@ -100,6 +100,7 @@ final class HostBenchmark {
                 client.deleteVm(id);
             }
         }
+        SnapshotBenchmark.run(work);
     }
 
     /** Seconds from the create requests to every VM's SSH banner. */
