@@ -1,5 +1,7 @@
 package tt.bench;
 
+import tt.api.FileTrees;
+import tt.api.ImageInfo;
 import tt.api.ImageName;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
@@ -11,6 +13,8 @@ import tt.host.image.Image;
 import tt.host.image.ImageCatalog;
 import tt.host.image.ImageManifest;
 import tt.host.ssh.SshBanner;
+import tt.host.vm.NoCloudSeed;
+import tt.testkit.DebianImages;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
@@ -101,6 +105,7 @@ final class HostBenchmark {
             }
         }
         SnapshotBenchmark.run(work);
+        perImageColdBoot(work);
     }
 
     /** Seconds from the create requests to every VM's SSH banner. */
@@ -213,5 +218,140 @@ final class HostBenchmark {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
+    }
+
+    // ---- each image's cold boot (issue 12, point 6) ----
+
+    /**
+     * Each image's cold boot: create-to-SSH banner through a tt-host with snapshots off (so every
+     * VM boots cold) against the bare QEMU command tt-host would run for it (same command line,
+     * accelerator, memory and, for NoCloud images, a seed disk of its own), alternating which goes
+     * first, in the same run. The images: the tiny ones and every Debian image built
+     * ({@code bin/test-all [--all-images]}). Rounds: {@code -Dtt.bench.rounds=N} (default 3). Each
+     * image's slowdown factor is measured by a first VM that is not counted.
+     */
+    static void perImageColdBoot(Path work) throws Exception {
+        int rounds = Integer.getInteger("tt.bench.rounds", ROUNDS);
+        if (rounds < 1 || rounds > 20) {
+            throw new IllegalArgumentException("-Dtt.bench.rounds must be 1 to 20, not " + rounds);
+        }
+        // a fresh folder of hard links: links made by an earlier run would still be the images built then
+        Path images = work.resolve("images-cold");
+        FileTrees.delete(images);
+        Files.createDirectories(images);
+        List<String> names = new ArrayList<>();
+        names.add(DebianImages.linkInto(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64,
+                TinyImage.X86_64)).getFileName().toString());
+        names.add(DebianImages.linkInto(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_AARCH64,
+                TinyImage.AARCH64)).getFileName().toString());
+        List<String> missing = new ArrayList<>();
+        for (DebianImages.Recipe r : DebianImages.POOL) {
+            var built = DebianImages.built(r);
+            if (built.isPresent()) {
+                names.add(DebianImages.linkInto(images, built.get()).getFileName().toString());
+            } else {
+                missing.add(r.recipe());
+            }
+        }
+        ImageCatalog catalog = new ImageCatalog(images);
+        catalog.rescan();
+        System.out.printf("%neach image's cold boot, create-to-SSH banner: TT (tt-host, snapshots off) against bare"
+                + " QEMU, %d rounds each, median shown%n", rounds);
+        if (!missing.isEmpty()) {
+            System.out.println("not built, so not measured: " + missing + " (bin/test-all --all-images builds them)");
+        }
+        try (HostProcess host = HostProcess.start(images, work, 8, 8L * 1024 * 1024,
+                List.of("--snapshots", "off", "--boot-timeout", "900"))) {
+            HostClient client = host.client();
+            for (String name : names) {
+                Image image = catalog.find(name).orElseThrow();
+                int mem = Math.max(256, image.manifest().minMemMib());
+                // the first VM of an image measures its slowdown factor in the guest once it is ready:
+                // not counted, and kept until it is done (else the next VMs try, during their timing)
+                VmInfo first = client.createVm(new VmCreateRequest(null, name, 1, mem, null, null, null, null));
+                Double slowdown = null;
+                String accel;
+                try {
+                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+                    while (slowdown == null && System.nanoTime() < deadline) {
+                        slowdown = client.images().stream().filter(i -> i.name().equals(name)).findFirst()
+                                .map(ImageInfo::slowdown).orElse(null);
+                        Thread.sleep(slowdown == null ? 500 : 0);
+                    }
+                    accel = client.vm(first.id()).accel();
+                } finally {
+                    client.deleteVm(first.id());
+                }
+                List<Double> tt = new ArrayList<>();
+                List<Double> bare = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    if (round % 2 == 0) {
+                        tt.add(ttColdBoot(client, name, mem).seconds());
+                        bare.add(bareColdBoot(image, accel, mem, work));
+                    } else {
+                        bare.add(bareColdBoot(image, accel, mem, work));
+                        tt.add(ttColdBoot(client, name, mem).seconds());
+                    }
+                }
+                double t = median(tt);
+                double b = median(bare);
+                System.out.printf("%-36s %-4s TT %6.1f s  bare QEMU %6.1f s  ratio %.3f  slowdown %s%n", name, accel, t, b,
+                        t / b, slowdown == null ? "-" : slowdown + "x");
+            }
+        }
+    }
+
+    private record ColdBoot(double seconds, String accel) {
+    }
+
+    /** One VM through tt-host: seconds from the create request to its SSH banner; the VM is deleted. */
+    private static ColdBoot ttColdBoot(HostClient client, String image, int memMib) throws Exception {
+        long t0 = System.nanoTime();
+        VmInfo vm = client.createVm(new VmCreateRequest(null, image, 1, memMib, null, null, null, null));
+        try {
+            awaitBanner(vm.address(), vm.sshPort(), null);
+            return new ColdBoot((System.nanoTime() - t0) / 1e9, client.vm(vm.id()).accel());
+        } finally {
+            client.deleteVm(vm.id());
+        }
+    }
+
+    /** The same boot without TT: overlay (and seed disk) made beforehand, then a bare QEMU process. */
+    static double bareColdBoot(Image image, String accel, int memMib, Path work) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("bare-cold"));
+        Files.deleteIfExists(dir.resolve("qmp.sock"));
+        Path overlay = dir.resolve("disk.qcow2");
+        Files.deleteIfExists(overlay);
+        QemuEngine engine = new QemuEngine(accel);
+        engine.createOverlay(image.disk(), overlay, image.diskKib() * 1024);
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "\n");
+        Path seed = image.manifest().nocloudSeed() ? NoCloudSeed.write(dir, "bare", "bare", List.of()) : null;
+        int port = FreePort.get();
+        VmLaunch l = new VmLaunch("bare", "bare", image, 1, memMib, dir, dir.resolve("qmp.sock"), overlay, "127.0.0.1",
+                Map.of(22, port), keys, seed, List.of(), null, null);
+        List<String> cmd = QemuCommand.build(l, accel);
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(l.engineLog().toFile()).start();
+        try {
+            awaitBanner("127.0.0.1", port, p);
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Waits up to 15 minutes (TCG, a foreign architecture, a busy machine) for an SSH banner. */
+    static void awaitBanner(String address, int port, Process qemu) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+        while (!SshBanner.answers(address, port, 1000)) {
+            if (qemu != null && !qemu.isAlive()) {
+                throw new IllegalStateException("bare QEMU exited with " + qemu.exitValue() + " before SSH answered");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(address + ":" + port + " did not answer SSH within 15 minutes");
+            }
+            Thread.sleep(50);
+        }
     }
 }
