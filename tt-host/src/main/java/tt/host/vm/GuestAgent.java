@@ -75,17 +75,22 @@ final class GuestAgent implements AutoCloseable {
         }
     }
 
-    /** Asks until the guest's agent answers; it does once the guest waits for its identity. */
+    /**
+     * Asks once and waits until the guest's agent answers; it does once the guest waits for its
+     * identity. One PING only: until the agent opens its port the PING waits in the channel, while
+     * a PING every moment of a long boot would all be answered at once, and the answers the guest
+     * could not write after the host hung up would be pending in every snapshot taken then.
+     */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        send("PING\n");
         while (System.nanoTime() < deadline) {
-            send("PING\n");
             String line = lines.poll(500, TimeUnit.MILLISECONDS);
-            while (line != null) {
-                if (line.equals(READY)) {
-                    return;
-                }
-                line = lines.poll();
+            if (line != null && line.equals(READY)) {
+                return;
+            }
+            if (line != null && line.startsWith(ERROR)) {
+                throw new IOException(line.substring(ERROR.length()).strip());
             }
         }
         throw new IOException("the guest's agent did not answer within " + timeout.toSeconds() + " s");
