@@ -43,9 +43,18 @@ final class SnapshotBenchmark {
 
     static void run(Path work) throws Exception {
         int rounds = Integer.getInteger("tt.bench.rounds", 3);
-        Path images = work.resolve("images-snapshot");
+        // a folder of this run's own: another run in the same checkout must not change its images
+        Path images = work.resolve("images-snapshot-" + ProcessHandle.current().pid());
         FileTrees.delete(images);
         Files.createDirectories(images);
+        try {
+            run(work, images, rounds);
+        } finally {
+            FileTrees.delete(images);
+        }
+    }
+
+    private static void run(Path work, Path images, int rounds) throws Exception {
         List<Path> dirs = new ArrayList<>();
         dirs.add(link(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64)));
         // the Debian image as bin/test-all builds it, or the folder given with -Dtt.bench.debianImage
@@ -176,7 +185,7 @@ final class SnapshotBenchmark {
 
     /** The cold boot's QEMU command without TT: overlay (and seed disk) made beforehand. */
     private static double bareBoot(Image image, String accel, int mem, Path work) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("bare-snapshot-bench"));
+        Path dir = Files.createDirectories(work.resolve("bare-snapshot-" + ProcessHandle.current().pid()));
         Files.deleteIfExists(dir.resolve("qmp.sock"));
         Path overlay = dir.resolve("disk.qcow2");
         Files.deleteIfExists(overlay);
