@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The host's end of TT's guest agent, a line protocol on a virtio-serial port (see
- * images/README.md): the host asks {@code PING} until the guest answers {@code TT-AGENT READY};
+ * images/README.md): the host asks {@code PING} once and the guest answers {@code TT-AGENT READY};
  * a guest booted for a snapshot waits there, before it takes any identity. After a restore, the
  * host gives the clone its own identity in one {@code IDENTITY ... END} block (hostname, the
- * current time, fresh randomness, the SSH keys); the guest applies it, makes its own SSH host keys,
- * starts its SSH server and answers {@code TT-AGENT DONE}.
+ * current time, fresh randomness, the SSH keys); the guest applies it (with new SSH host keys of its
+ * own), answers {@code TT-AGENT DONE} and then starts its SSH server.
  */
 final class GuestAgent implements AutoCloseable {
 
