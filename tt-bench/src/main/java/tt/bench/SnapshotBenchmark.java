@@ -5,14 +5,8 @@ import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.client.HostClient;
-import tt.host.engine.VmLaunch;
-import tt.host.engine.qemu.QemuCommand;
-import tt.host.engine.qemu.QemuEngine;
 import tt.host.image.Image;
 import tt.host.image.ImageCatalog;
-import tt.host.ssh.SshBanner;
-import tt.host.vm.NoCloudSeed;
-import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.TinyImage;
@@ -22,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -30,7 +23,7 @@ import java.util.stream.Stream;
  * Instant VMs (issue 13, point 4), in one run per image: create-to-SSH banner of a VM restored
  * from a snapshot, of a cold boot through tt-host (a second tt-host with --snapshots off) and of
  * the bare QEMU command of that cold boot; and the memory (PSS, /proc/PID/smaps_rollup) of idle
- * clones next to an idle cold-booted VM's. Images: the tiny x86_64 one and debian-12-x86_64 when
+ * clones next to an idle cold-booted VM's. The bare boot and the banner wait are {@link HostBenchmark}'s. Images: the tiny x86_64 one and debian-12-x86_64 when
  * built. Rounds: {@code -Dtt.bench.rounds=N} (default 3); the median is shown.
  */
 final class SnapshotBenchmark {
@@ -122,7 +115,7 @@ final class SnapshotBenchmark {
         for (int round = 0; round < rounds; round++) {
             fromSnapshot.add(toBanner(snap, name, mem, "snapshot"));
             coldBoot.add(toBanner(cold, name, mem, "cold"));
-            bare.add(bareBoot(image, accel, mem, work));
+            bare.add(HostBenchmark.bareColdBoot(image, accel, mem, work));
         }
         double s = HostBenchmark.median(fromSnapshot);
         double c = HostBenchmark.median(coldBoot);
@@ -133,7 +126,7 @@ final class SnapshotBenchmark {
 
         List<VmInfo> idle = List.of(create(snap, name, mem), create(snap, name, mem), create(cold, name, mem));
         for (VmInfo vm : idle) {
-            awaitBanner(vm.address(), vm.sshPort(), null);
+            HostBenchmark.awaitBanner(vm.address(), vm.sshPort(), null);
         }
         Thread.sleep(5000);
         List<String> clones = new ArrayList<>();
@@ -171,7 +164,7 @@ final class SnapshotBenchmark {
         long t0 = System.nanoTime();
         VmInfo vm = create(client, image, mem);
         try {
-            awaitBanner(vm.address(), vm.sshPort(), null);
+            HostBenchmark.awaitBanner(vm.address(), vm.sshPort(), null);
             double s = (System.nanoTime() - t0) / 1e9;
             String how = client.vm(vm.id()).boot();
             if (!boot.equals(how)) {
@@ -180,43 +173,6 @@ final class SnapshotBenchmark {
             return s;
         } finally {
             client.deleteVm(vm.id());
-        }
-    }
-
-    /** The cold boot's QEMU command without TT: overlay (and seed disk) made beforehand. */
-    private static double bareBoot(Image image, String accel, int mem, Path work) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("bare-snapshot-" + ProcessHandle.current().pid()));
-        Files.deleteIfExists(dir.resolve("qmp.sock"));
-        Path overlay = dir.resolve("disk.qcow2");
-        Files.deleteIfExists(overlay);
-        new QemuEngine(accel).createOverlay(image.disk(), overlay, image.diskKib() * 1024);
-        Path keys = dir.resolve("keys");
-        Files.writeString(keys, "\n");
-        Path seed = image.manifest().nocloudSeed() ? NoCloudSeed.write(dir, "bare", "bare", List.of()) : null;
-        int port = FreePort.get();
-        VmLaunch l = new VmLaunch("bare", "bare", image, 1, mem, dir, dir.resolve("qmp.sock"), overlay, "127.0.0.1",
-                Map.of(22, port), keys, seed, List.of(), null, null);
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(QemuCommand.build(l, accel)).redirectErrorStream(true)
-                .redirectOutput(l.engineLog().toFile()).start();
-        try {
-            awaitBanner("127.0.0.1", port, p);
-            return (System.nanoTime() - t0) / 1e9;
-        } finally {
-            p.destroyForcibly().waitFor();
-        }
-    }
-
-    private static void awaitBanner(String address, int port, Process qemu) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
-        while (!SshBanner.answers(address, port, 1000)) {
-            if (qemu != null && !qemu.isAlive()) {
-                throw new IllegalStateException("bare QEMU exited with " + qemu.exitValue() + " before SSH answered");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(address + ":" + port + " did not answer SSH within " + MINUTES + " minutes");
-            }
-            Thread.sleep(50);
         }
     }
 
