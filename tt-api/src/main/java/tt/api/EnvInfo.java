@@ -12,4 +12,11 @@ import java.util.Map;
 public record EnvInfo(String id, String name, String owner, EnvState state, Instant createdAt, Instant expiresAt,
                       Integer leaseSeconds, Instant leaseExpiresAt, Map<String, String> tags, List<String> sshKeys,
                       List<EnvVm> vms) {
+
+    /** Its state and its VMs' summaries: "FAILED; vm1 FAILED (why)". */
+    public String summary() {
+        StringBuilder sb = new StringBuilder(String.valueOf(state));
+        vms.forEach(v -> sb.append("; ").append(v.summary()));
+        return sb.toString();
+    }
 }

@@ -8,4 +8,9 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EnvVm(String name, String image, String host, String hostVmId, VmState state, String address,
                     Map<Integer, Integer> ports, String error) {
+
+    /** Its name and state, and the error if it has one: "vm1 FAILED (why)". */
+    public String summary() {
+        return name + " " + state + (error == null ? "" : " (" + error + ")");
+    }
 }

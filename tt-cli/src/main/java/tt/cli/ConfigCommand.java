@@ -75,6 +75,7 @@ final class ConfigCommand implements Callable<Integer> {
                 updated.token() != null ? "token set" : LocalDaemons.isThisMachine(updated.servAddr())
                         ? "no token: the local daemons' token is used (see tt config --help)"
                         : "no token: give it with tt config --token TOKEN");
+        out.flush();
         if (updated.plainHttp()) {
             out.println("plain HTTP: no certificate to check, and the token crosses the network readable");
             return 0;

@@ -111,7 +111,7 @@ public final class AgentVms {
                     + env.state() + ")");
         }
         throw new IOException("ENV " + envName + " is " + env.state() + ": " + env.vms().stream()
-                .map(v -> v.name() + " " + v.state() + (v.error() == null ? "" : " (" + v.error() + ")"))
+                .map(EnvVm::summary)
                 .collect(Collectors.joining(", ")));
     }
 

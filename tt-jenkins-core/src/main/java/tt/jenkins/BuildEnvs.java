@@ -3,6 +3,7 @@ package tt.jenkins;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
+import tt.api.EnvVm;
 import tt.client.ApiException;
 import tt.client.BackendClient;
 
@@ -46,7 +47,7 @@ public final class BuildEnvs {
         new AgentVms(backend).delete(request.name());
         throw new Failure("tt: ENV " + request.name() + " is " + env.state()
                 + (env.state() == EnvState.CREATING ? " after " + timeout.toSeconds() + " s" : "") + " and was deleted: "
-                + env.vms().stream().map(v -> v.name() + " " + v.state() + (v.error() == null ? "" : " (" + v.error() + ")"))
+                + env.vms().stream().map(EnvVm::summary)
                 .collect(Collectors.joining(", ")));
     }
 }

@@ -15,10 +15,10 @@ import java.util.concurrent.Callable;
 
 /** {@code tt ci ...}: TT as the machines of other CI systems. */
 @Command(name = "ci", mixinStandardHelpOptions = true,
-        description = "Drivers that give other CI systems TT VMs: GitLab Runner's custom executor.",
+        description = "Drivers that give other CI systems TT VMs: GitLab Runner's custom executor, Debian's autopkgtest.",
         footer = {"", "Examples:", "  tt ci gitlab config", "", "In GitLab Runner's config.toml ([runners.custom]; see README: GitLab):",
                 "  prepare_exec = \"/opt/tt/bin/tt\"", "  prepare_args = [\"ci\", \"gitlab\", \"prepare\"]"},
-        subcommands = {CiCommand.GitLab.class})
+        subcommands = {CiCommand.GitLab.class, AutopkgtestCommand.class})
 public final class CiCommand {
 
     @ParentCommand

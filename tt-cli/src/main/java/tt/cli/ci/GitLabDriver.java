@@ -12,10 +12,7 @@ import tt.client.BackendClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +71,7 @@ public final class GitLabDriver {
             return job.systemFailureExitCode();
         }
         deleteOnSignal();
-        String publicKey = makeKey();
+        String publicKey = SshKeyPair.make(keyDir, job.envName());
         EnvCreateRequest request = new EnvCreateRequest(job.envName(), List.of(job.osPrefix()), null, job.cpu(),
                 job.memMib(), job.diskMib(), null, List.of(publicKey), null, null, job.leaseSeconds(),
                 Map.of("runner", job.runnerTag(), "job", job.jobId()));
@@ -83,7 +80,7 @@ public final class GitLabDriver {
         EnvInfo env = awaitReady();
         finished.set(true);
         if (env.state() != EnvState.READY) {
-            out.println("TT: the VM did not come up: " + describe(env));
+            out.println("TT: the VM did not come up: " + env.summary());
             deleteQuietly();
             return job.systemFailureExitCode();
         }
@@ -195,20 +192,6 @@ public final class GitLabDriver {
         }
     }
 
-    private String makeKey() throws IOException, InterruptedException {
-        FileTrees.delete(keyDir);
-        Files.createDirectories(keyDir.getParent());
-        Files.createDirectory(keyDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path key = keyDir.resolve("id_ed25519");
-        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", job.envName(), "-f",
-                key.toString()).redirectErrorStream(true).start();
-        String said = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (keygen.waitFor() != 0) {
-            throw new IOException("ssh-keygen failed: " + said.strip());
-        }
-        return Files.readString(keyDir.resolve("id_ed25519.pub"), StandardCharsets.US_ASCII).strip();
-    }
-
     private void renewQuietly() {
         try {
             backend.renewEnv(job.envName());
@@ -225,10 +208,4 @@ public final class GitLabDriver {
         }
     }
 
-    private static String describe(EnvInfo env) {
-        StringBuilder sb = new StringBuilder(env.state().name());
-        env.vms().forEach(v -> sb.append("; ").append(v.name()).append(' ').append(v.state())
-                .append(v.error() == null ? "" : " (" + v.error() + ")"));
-        return sb.toString();
-    }
 }
