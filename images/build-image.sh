@@ -28,7 +28,7 @@ inputs=("$IMAGES_DIR/recipes/$recipe.sh" "$IMAGES_DIR/lib/build.sh")
 if [ "${BUILDER:-}" = debian ]; then
   # shellcheck source=lib/debian.sh
   source "$IMAGES_DIR/lib/debian.sh"
-  inputs+=("$IMAGES_DIR/lib/debian.sh" "$IMAGES_DIR"/guest/debian/*)
+  inputs+=("$IMAGES_DIR/lib/debian.sh" "$IMAGES_DIR"/guest/debian/* "$IMAGES_DIR/guest/tt-agent")
 else
   for f in "$IMAGES_DIR"/guest/*; do
     if [ -f "$f" ]; then inputs+=("$f"); fi

@@ -22,7 +22,7 @@ DEBIAN_GUEST_DIR="$IMAGES_DIR/guest/debian"
 
 # What every image holds besides the kernel and the JRE.
 DEBIAN_BASE_PACKAGES=(systemd systemd-sysv udev initramfs-tools zstd kmod openssh-server git coreutils procps
-  qemu-guest-agent iproute2 ca-certificates sudo e2fsprogs)
+  qemu-guest-agent iproute2 ca-certificates sudo e2fsprogs apt-utils)
 
 # Units a throwaway test VM does not need (masked when present): each one costs emulated CPU at boot.
 DEBIAN_MASKED_UNITS=(apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer e2scrub_reap.service
