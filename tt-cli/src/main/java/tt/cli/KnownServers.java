@@ -1,11 +1,11 @@
 package tt.cli;
 
+import tt.api.PrivateFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +25,7 @@ record KnownServers(Path file) {
     void pin(String server, String fingerprint) throws IOException {
         List<String> kept = new ArrayList<>(lines().stream().filter(l -> !l.split("\\s+")[0].equals(server)).toList());
         kept.add(server + " " + fingerprint);
-        Files.createDirectories(file.getParent());
-        Path draft = Files.createTempFile(file.getParent(), ".known_servers-", ".new",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(draft, kept, StandardCharsets.UTF_8);
-        Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        PrivateFiles.write(file, String.join("\n", kept) + "\n");
     }
 
     private List<String> lines() throws IOException {

@@ -6,6 +6,7 @@ import tt.api.AuditEntry;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvPlan;
+import tt.api.EnvState;
 import tt.api.HostStatus;
 import tt.api.ImageInfo;
 import tt.api.Json;
@@ -99,6 +100,22 @@ public final class BackendClient {
     public EnvInfo env(String name, int waitSeconds) throws IOException {
         return JSON.convertValue(rest.send("GET", "/api/v1/envs/" + RestTransport.encode(name)
                 + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : ""), null), EnvInfo.class);
+    }
+
+    /**
+     * The ENV once it is no longer being made (READY, FAILED or STOPPED), or as it is when the
+     * timeout is over (still CREATING). Uses the backend's long poll, 30 s at a time.
+     */
+    public EnvInfo awaitSettled(String envName, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = Duration.ofNanos(deadline - System.nanoTime()).toSeconds();
+            EnvInfo env = env(envName, (int) Math.max(1, Math.min(30, left)));
+            if (env.state() != EnvState.CREATING || System.nanoTime() > deadline) {
+                return env;
+            }
+            Thread.sleep(100);
+        }
     }
 
     public EnvInfo stopEnv(String name) throws IOException {

@@ -96,7 +96,7 @@ public final class AgentVms {
 
     /** Waits until the VM is ready and its SSH port forwarded; fails with the VM's own error otherwise. */
     public ReadyVm awaitReady(String envName, Duration timeout) throws IOException, InterruptedException {
-        EnvInfo env = awaitSettled(envName, timeout);
+        EnvInfo env = backend.awaitSettled(envName, timeout);
         if (env.state() == EnvState.READY) {
             EnvVm vm = env.vms().get(0);
             Integer port = vm.ports() == null ? null : vm.ports().get(22);
@@ -113,22 +113,6 @@ public final class AgentVms {
         throw new IOException("ENV " + envName + " is " + env.state() + ": " + env.vms().stream()
                 .map(EnvVm::summary)
                 .collect(Collectors.joining(", ")));
-    }
-
-    /**
-     * The ENV once it is no longer being made (READY, FAILED or STOPPED), or as it is when the
-     * timeout is over (still CREATING). Uses the backend's long poll, 30 s at a time.
-     */
-    public EnvInfo awaitSettled(String envName, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = Duration.ofNanos(deadline - System.nanoTime()).toSeconds();
-            EnvInfo env = backend.env(envName, (int) Math.max(1, Math.min(30, left)));
-            if (env.state() != EnvState.CREATING || System.nanoTime() > deadline) {
-                return env;
-            }
-            Thread.sleep(100);
-        }
     }
 
     /** Deletes the ENV; true if it was deleted, false if it was already gone. */

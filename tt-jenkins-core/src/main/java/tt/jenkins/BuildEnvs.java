@@ -40,7 +40,7 @@ public final class BuildEnvs {
             throw new Failure("tt: cannot make ENV " + request.name() + ": " + refused.getMessage());
         }
         log.println("tt: ENV " + request.name() + " is being made");
-        EnvInfo env = new AgentVms(backend).awaitSettled(request.name(), timeout);
+        EnvInfo env = backend.awaitSettled(request.name(), timeout);
         if (env.state() == EnvState.READY) {
             return env;
         }

@@ -9,6 +9,7 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import tt.api.Json;
+import tt.api.ServerAddress;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -50,8 +51,7 @@ public final class ApiServer implements AutoCloseable {
         for (Object r : resources) {
             config.register(r);
         }
-        URI uri = URI.create((tls == null ? "http://" : "https://") + (address.contains(":") ? "[" + address + "]" : address)
-                + ":" + port + "/");
+        URI uri = new ServerAddress(tls == null, address, port).uri().resolve("/");
         HttpServer server = tls == null ? GrizzlyHttpServerFactory.createHttpServer(uri, config, false)
                 : GrizzlyHttpServerFactory.createHttpServer(uri, config, true, tls.engines(), false);
         try {

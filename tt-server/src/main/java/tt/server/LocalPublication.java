@@ -3,12 +3,12 @@ package tt.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.LocalDaemons;
+import tt.api.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,10 +32,7 @@ public final class LocalPublication implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        Path draft = Files.createTempFile(dir, "." + name + "-", ".new",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(draft, text + "\n", StandardCharsets.UTF_8);
-        Files.move(draft, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        PrivateFiles.write(dir.resolve(name), text + "\n");
         published.put(name, text);
     }
 

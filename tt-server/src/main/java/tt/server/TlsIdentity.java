@@ -18,6 +18,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.CertFingerprint;
+import tt.api.PrivateFiles;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -29,8 +30,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -76,12 +75,12 @@ public final class TlsIdentity {
         if (!Files.isRegularFile(keyFile) || !Files.isRegularFile(certFile)) {
             Files.createDirectories(dir);
             TlsIdentity made = make(commonName, names);
-            writeAtomically(keyFile, pem(new JcaPKCS8Generator(made.key, null)));
-            writeAtomically(certFile, pem(made.chain.get(0)));
+            PrivateFiles.write(keyFile, pem(new JcaPKCS8Generator(made.key, null)));
+            PrivateFiles.write(certFile, pem(made.chain.get(0)));
             LOG.info("made a TLS certificate for {} in {}: {}", commonName, certFile, made.fingerprint);
         }
         TlsIdentity identity = fromFiles(certFile, keyFile);
-        writeAtomically(dir.resolve("fingerprint"), identity.fingerprint + "\n");
+        PrivateFiles.write(dir.resolve("fingerprint"), identity.fingerprint + "\n");
         return identity;
     }
 
@@ -183,13 +182,5 @@ public final class TlsIdentity {
             w.writeObject(o);
         }
         return text.toString();
-    }
-
-    /** Writes a file (mode 600) whole or not at all. */
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path draft = Files.createTempFile(file.getParent(), ".tls-", ".new",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(draft, text, StandardCharsets.US_ASCII);
-        Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

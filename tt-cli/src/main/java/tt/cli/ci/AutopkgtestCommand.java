@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code tt ci autopkgtest ...}: the commands of an autopkgtest-virt-ssh setup script
@@ -25,9 +24,7 @@ import java.util.concurrent.Callable;
                 + " bin/tt-autopkgtest-setup as the script; it passes its arguments here."},
         footer = {"", "Example (tests of the package hello, built in ./hello, on a fresh Debian 12 VM):",
                 "  autopkgtest hello_1.0_all.deb ./hello -- ssh -s /opt/tt/bin/tt-autopkgtest-setup -- --os debian-12",
-                "  tt ci autopkgtest open --os debian-12   (what the setup script runs; see README: autopkgtest)"},
-        subcommands = {AutopkgtestCommand.Open.class, AutopkgtestCommand.Cleanup.class, AutopkgtestCommand.Revert.class,
-                AutopkgtestCommand.DebugFailure.class, AutopkgtestCommand.Keep.class})
+                "  tt ci autopkgtest open --os debian-12   (what the setup script runs; see README: autopkgtest)"})
 public final class AutopkgtestCommand {
 
     @ParentCommand
@@ -79,111 +76,66 @@ public final class AutopkgtestCommand {
     }
 
     /**
-     * Opens a testbed and starts its keeper: a detached {@code tt ci autopkgtest keep} that renews the
-     * lease while autopkgtest-virt-ssh (the process that ran this script) lives.
+     * Starts the testbed's keeper: a detached {@code tt ci autopkgtest keep} that renews the lease while
+     * autopkgtest-virt-ssh (the process that ran this script) lives.
      */
-    int open(Testbed testbed) throws IOException, InterruptedException {
-        AutopkgtestDriver.Testbed spec = testbed.spec();
-        Optional<String> name = driver().open(spec);
-        if (name.isEmpty()) {
-            return 1;
-        }
+    private void startKeeper(String name, int leaseSeconds) throws IOException {
         long autopkgtest = ProcessHandle.current().parent().map(ProcessHandle::pid).orElseThrow();
         String home = System.getenv("TT_HOME");
         if (home == null) {
             throw new IllegalStateException("TT_HOME is not set: run tt through its launcher bin/tt");
         }
-        Path log = TtMain.stateRoot(System.getenv()).resolve("autopkgtest").resolve(name.get()).resolve("keeper.log");
+        Path log = TtMain.stateRoot(System.getenv()).resolve("autopkgtest").resolve(name).resolve("keeper.log");
         Files.createDirectories(log.getParent());
-        new ProcessBuilder(List.of(Path.of(home, "bin", "tt").toString(), "ci", "autopkgtest", "keep", "--env", name.get(),
-                "--pid", Long.toString(autopkgtest), "--lease-seconds", Integer.toString(spec.leaseSeconds())))
+        new ProcessBuilder(List.of(Path.of(home, "bin", "tt").toString(), "ci", "autopkgtest", "keep", "--env", name,
+                "--pid", Long.toString(autopkgtest), "--lease-seconds", Integer.toString(leaseSeconds)))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return 0;
     }
 
     @Command(name = "open", mixinStandardHelpOptions = true,
             footer = {"", "Example:", "  tt ci autopkgtest open --os debian-12 --mem 1024"},
             description = "Make a testbed (a fresh VM) and print its SSH settings for autopkgtest-virt-ssh.")
-    static final class Open implements Callable<Integer> {
-        @ParentCommand
-        AutopkgtestCommand command;
-
-        @Mixin
-        Testbed testbed;
-
-        @Override
-        public Integer call() throws IOException, InterruptedException {
-            return command.open(testbed);
+    int open(@Mixin Testbed testbed) throws IOException, InterruptedException {
+        AutopkgtestDriver.Testbed spec = testbed.spec();
+        Optional<String> name = driver().open(spec);
+        if (name.isEmpty()) {
+            return 1;
         }
+        startKeeper(name.get(), spec.leaseSeconds());
+        return 0;
     }
 
     @Command(name = "cleanup", mixinStandardHelpOptions = true,
             footer = {"", "Example:", "  tt ci autopkgtest cleanup --env apt-0123456789"}, description = "Delete the testbed.")
-    static final class Cleanup implements Callable<Integer> {
-        @ParentCommand
-        AutopkgtestCommand command;
-
-        @Mixin
-        Testbed testbed;
-
-        @Override
-        public Integer call() throws IOException {
-            command.driver().cleanup(testbed.env());
-            return 0;
-        }
+    int cleanup(@Mixin Testbed testbed) throws IOException {
+        driver().cleanup(testbed.env());
+        return 0;
     }
 
     @Command(name = "revert", mixinStandardHelpOptions = true,
             footer = {"", "Example:", "  tt ci autopkgtest revert --os debian-12 --env apt-0123456789"},
             description = "Replace the testbed by a fresh VM and print its SSH settings.")
-    static final class Revert implements Callable<Integer> {
-        @ParentCommand
-        AutopkgtestCommand command;
-
-        @Mixin
-        Testbed testbed;
-
-        @Override
-        public Integer call() throws IOException, InterruptedException {
-            command.driver().cleanup(testbed.env());
-            return command.open(testbed);
-        }
+    int revert(@Mixin Testbed testbed) throws IOException, InterruptedException {
+        driver().cleanup(testbed.env());
+        return open(testbed);
     }
 
     @Command(name = "debug-failure", mixinStandardHelpOptions = true,
-            footer = {"", "Example:", "  tt ci autopkgtest debug-failure --env apt-0123456789"}, description = "Say what the pool knows of the testbed.")
-    static final class DebugFailure implements Callable<Integer> {
-        @ParentCommand
-        AutopkgtestCommand command;
-
-        @Mixin
-        Testbed testbed;
-
-        @Override
-        public Integer call() throws IOException {
-            command.driver().debugFailure(testbed.env());
-            return 0;
-        }
+            footer = {"", "Example:", "  tt ci autopkgtest debug-failure --env apt-0123456789"},
+            description = "Say what the pool knows of the testbed.")
+    int debugFailure(@Mixin Testbed testbed) throws IOException {
+        driver().debugFailure(testbed.env());
+        return 0;
     }
 
-    @Command(name = "keep", mixinStandardHelpOptions = true,
-            footer = {"", "Example:", "  tt ci autopkgtest keep --env apt-0123456789 --pid 4242 --lease-seconds 300"}, hidden = true,
+    @Command(name = "keep", mixinStandardHelpOptions = true, hidden = true,
+            footer = {"", "Example:", "  tt ci autopkgtest keep --env apt-0123456789 --pid 4242 --lease-seconds 300"},
             description = "Renew the testbed's lease while the process --pid lives; then delete the testbed.")
-    static final class Keep implements Callable<Integer> {
-        @ParentCommand
-        AutopkgtestCommand command;
-
-        @Mixin
-        Testbed testbed;
-
-        @Option(names = "--pid", required = true, description = "The autopkgtest-virt-ssh process.")
-        long pid;
-
-        @Override
-        public Integer call() throws IOException, InterruptedException {
-            command.driver().keep(testbed.env(), pid, testbed.spec().leaseSeconds());
-            return 0;
-        }
+    int keep(@Mixin Testbed testbed,
+             @Option(names = "--pid", required = true, description = "The autopkgtest-virt-ssh process.") long pid)
+            throws IOException, InterruptedException {
+        driver().keep(testbed.env(), pid, testbed.spec().leaseSeconds());
+        return 0;
     }
 }

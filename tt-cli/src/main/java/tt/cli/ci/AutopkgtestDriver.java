@@ -12,6 +12,7 @@ import tt.client.BackendClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class AutopkgtestDriver {
 
     /** The ENV tag that marks a testbed. */
     static final String TAG = "autopkgtest";
-    private static final int BOOT_WAIT_SECONDS = 900;
+    private static final Duration BOOT_WAIT = Duration.ofMinutes(15);
     private static final int ROOM_WAIT_SECONDS = 600;
 
     /** What the testbed is made of, from the setup script's arguments. */
@@ -67,7 +68,7 @@ public final class AutopkgtestDriver {
             FileTrees.delete(keyDir);
             throw e;
         }
-        EnvInfo env = awaitReady(name);
+        EnvInfo env = backend.awaitSettled(name, BOOT_WAIT);
         if (env.state() != EnvState.READY) {
             err.println("tt: testbed " + name + " did not come up: " + env.summary());
             delete(name);
@@ -132,15 +133,5 @@ public final class AutopkgtestDriver {
             }
         }
         FileTrees.delete(stateRoot.resolve(name));
-    }
-
-    private EnvInfo awaitReady(String name) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_WAIT_SECONDS);
-        while (true) {
-            EnvInfo env = backend.env(name, 30);
-            if (env.state() != EnvState.CREATING || System.nanoTime() > deadline) {
-                return env;
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class GitLabDriver {
     static final String BUILDS_DIR = "/root/builds";
     static final String CACHE_DIR = "/root/cache";
     private static final int CREATE_ATTEMPTS = 3;
-    private static final int BOOT_WAIT_SECONDS = 900;
+    private static final Duration BOOT_WAIT = Duration.ofMinutes(15);
     private static final int ROOM_WAIT_SECONDS = 900;
 
     private final BackendClient backend;
@@ -77,7 +78,7 @@ public final class GitLabDriver {
                 Map.of("runner", job.runnerTag(), "job", job.jobId()));
         out.println("TT: making VM " + job.envName() + " (OS " + job.osPrefix() + ", lease " + job.leaseSeconds() + " s)");
         create(request);
-        EnvInfo env = awaitReady();
+        EnvInfo env = backend.awaitSettled(job.envName(), BOOT_WAIT);
         finished.set(true);
         if (env.state() != EnvState.READY) {
             out.println("TT: the VM did not come up: " + env.summary());
@@ -178,16 +179,6 @@ public final class GitLabDriver {
                 }
                 out.println("TT: the TT backend does not answer (" + e.getMessage() + "); trying again");
                 Thread.sleep(5000L * attempt);
-            }
-        }
-    }
-
-    private EnvInfo awaitReady() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_WAIT_SECONDS);
-        while (true) {
-            EnvInfo env = backend.env(job.envName(), 30);
-            if (env.state() != EnvState.CREATING || System.nanoTime() > deadline) {
-                return env;
             }
         }
     }

@@ -4,14 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.JoinToken;
 import tt.api.LocalDaemons;
+import tt.api.PrivateFiles;
 import tt.server.LocalPublication;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +49,7 @@ public final class HostJoins {
                     .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(joined::add);
         }
         token = current();
-        write(tokenFile, token + "\n");
+        PrivateFiles.write(tokenFile, token + "\n");
         local.put(LocalDaemons.JOIN_TOKEN, token.toString());
     }
 
@@ -101,21 +100,13 @@ public final class HostJoins {
             return false;
         }
         if (joined.add(backendFingerprint)) {
-            write(joinedFile, "# the tt-backends joined to this host (their certificates' fingerprints); delete a line"
+            PrivateFiles.write(joinedFile, "# the tt-backends joined to this host (their certificates' fingerprints); delete a line"
                     + " to part from one\n" + String.join("\n", joined) + "\n");
         }
         token = JoinToken.make(hostFingerprint);
-        write(tokenFile, token + "\n");
+        PrivateFiles.write(tokenFile, token + "\n");
         local.put(LocalDaemons.JOIN_TOKEN, token.toString());
         LOG.info("joined to the tt-backend {}; a new join token is in {}", backendFingerprint, tokenFile);
         return true;
-    }
-
-    private static void write(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path draft = Files.createTempFile(file.getParent(), ".join-", ".new",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(draft, text, StandardCharsets.UTF_8);
-        Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

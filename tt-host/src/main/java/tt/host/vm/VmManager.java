@@ -148,20 +148,14 @@ public final class VmManager implements AutoCloseable {
 
         Vm vm = new Vm(id, name, image, cpu, memMib, diskMib, tags, vmsDir.resolve(id),
                 engine.accelFor(image));
-        synchronized (vms) {
-            if (vms.values().stream().anyMatch(v -> v.name.equals(name))) {
-                throw new ConflictException("a VM named '" + name + "' exists on this host: pick another name");
+        try {
+            admit(vm);
+        } catch (InsufficientResourcesException full) {
+            // a snapshot being built gives its room to a VM someone asked for (awaited outside the lock)
+            if (!snapshots.yieldRoom()) {
+                throw full;
             }
-            try {
-                ledger.reserve(vm.capacity());
-            } catch (InsufficientResourcesException full) {
-                // a snapshot being built gives its room to a VM someone asked for
-                if (!snapshots.yieldRoom()) {
-                    throw full;
-                }
-                ledger.reserve(vm.capacity());
-            }
-            vms.put(id, vm);
+            admit(vm);
         }
         try {
             launch(vm, engine, keys, guestPorts, warm);
@@ -179,6 +173,17 @@ public final class VmManager implements AutoCloseable {
      * to a cold boot, with the reason in the log, when that fails), else booted cold. A warm VM
      * boots (or is restored) to its agent and waits there for its identity.
      */
+    /** Takes the VM in: its name free on this host, its room reserved. */
+    private void admit(Vm vm) {
+        synchronized (vms) {
+            if (vms.values().stream().anyMatch(v -> v.name.equals(vm.name))) {
+                throw new ConflictException("a VM named '" + vm.name + "' exists on this host: pick another name");
+            }
+            ledger.reserve(vm.capacity());
+            vms.put(vm.id, vm);
+        }
+    }
+
     private void launch(Vm vm, Engine engine, List<String> keys, List<Integer> guestPorts, boolean warm)
             throws IOException {
         Files.createDirectories(vm.dir);
