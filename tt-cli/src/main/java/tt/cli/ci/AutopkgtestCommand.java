@@ -109,7 +109,8 @@ public final class AutopkgtestCommand {
     @Command(name = "cleanup", mixinStandardHelpOptions = true,
             footer = {"", "Example:", "  tt ci autopkgtest cleanup --env apt-0123456789"}, description = "Delete the testbed.")
     int cleanup(@Mixin Testbed testbed) throws IOException {
-        driver().cleanup(testbed.env());
+        String env = testbed.env();
+        driver().cleanup(env);
         return 0;
     }
 
@@ -117,7 +118,8 @@ public final class AutopkgtestCommand {
             footer = {"", "Example:", "  tt ci autopkgtest revert --os debian-12 --env apt-0123456789"},
             description = "Replace the testbed by a fresh VM and print its SSH settings.")
     int revert(@Mixin Testbed testbed) throws IOException, InterruptedException {
-        driver().cleanup(testbed.env());
+        String env = testbed.env();
+        driver().cleanup(env);
         return open(testbed);
     }
 
@@ -125,7 +127,8 @@ public final class AutopkgtestCommand {
             footer = {"", "Example:", "  tt ci autopkgtest debug-failure --env apt-0123456789"},
             description = "Say what the pool knows of the testbed.")
     int debugFailure(@Mixin Testbed testbed) throws IOException {
-        driver().debugFailure(testbed.env());
+        String env = testbed.env();
+        driver().debugFailure(env);
         return 0;
     }
 
@@ -135,7 +138,8 @@ public final class AutopkgtestCommand {
     int keep(@Mixin Testbed testbed,
              @Option(names = "--pid", required = true, description = "The autopkgtest-virt-ssh process.") long pid)
             throws IOException, InterruptedException {
-        driver().keep(testbed.env(), pid, testbed.spec().leaseSeconds());
+        String env = testbed.env();
+        driver().keep(env, pid, testbed.spec().leaseSeconds());
         return 0;
     }
 }

@@ -18,7 +18,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Debian's autopkgtest on TT: the commands of an {@code autopkgtest-virt-ssh} setup script. A
@@ -106,7 +108,8 @@ public final class AutopkgtestDriver {
      */
     public void keep(String name, long pid, int leaseSeconds) throws IOException, InterruptedException {
         long every = Math.max(5, leaseSeconds / 3);
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        Optional<ProcessHandle> autopkgtest = ProcessHandle.of(pid);
+        while (autopkgtest.map(ProcessHandle::isAlive).orElse(false)) {
             try {
                 backend.renewEnv(name);
             } catch (ApiException e) {
@@ -117,7 +120,13 @@ public final class AutopkgtestDriver {
             } catch (IOException e) {
                 err.println("tt: renewing testbed " + name + " failed: " + e.getMessage() + "; trying again");
             }
-            TimeUnit.SECONDS.sleep(every);
+            try {
+                autopkgtest.get().onExit().get(every, TimeUnit.SECONDS);
+            } catch (TimeoutException stillRunning) {
+                // renew again
+            } catch (ExecutionException cannotHappen) {
+                throw new IllegalStateException(cannotHappen);
+            }
         }
         err.println("tt: autopkgtest (process " + pid + ") ended: deleting testbed " + name);
         delete(name);
