@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -83,13 +82,15 @@ class ServiceUnitsIT {
             Wait.until("the VM ready", Duration.ofSeconds(240), () -> client(state, port).vm(vm.id()).state() == VmState.READY);
             List<ProcessHandle> qemus = service.toHandle().descendants()
                     .filter(h -> h.info().command().orElse("").contains("qemu-system")).toList();
-            assertEquals(1, qemus.size(), "the VM's QEMU runs under the service");
+            assertEquals(1, qemus.stream().filter(h -> Arrays.asList(h.info().arguments().orElse(new String[0]))
+                    .contains("tt-" + vm.id())).count(), "the VM's QEMU runs under the service: " + qemus);
 
             ProcessHandle.of(service.pid()).orElseThrow().destroy();
             assertTrue(service.waitFor(120, TimeUnit.SECONDS), "stopped within the unit's TimeoutStopSec");
             assertTrue(Arrays.asList(0, 143).contains(service.exitValue()),
                     "a clean stop by the unit's SuccessExitStatus: " + service.exitValue());
-            assertFalse(qemus.get(0).isAlive(), "no QEMU is left after the stop");
+            assertEquals(List.of(), qemus.stream().filter(ProcessHandle::isAlive).toList(),
+                    "no QEMU (the VM's, or a snapshot build's) is left after the stop");
             assertEquals(List.of(), service.toHandle().descendants().filter(ProcessHandle::isAlive).toList(),
                     "nothing of the service is left for systemd's final SIGKILL");
         } finally {
