@@ -8,6 +8,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
+import tt.api.GuestHostname;
 import tt.api.HostStatus;
 import tt.api.RunResult;
 import tt.api.TokenInfo;
@@ -128,7 +129,7 @@ class BackendIT {
         assertEquals(2, results.size());
         for (RunResult r : results) {
             assertEquals(0, r.exitCode(), r.toString());
-            assertEquals(r.vm() + "\nx86_64\n", r.stdout());
+            assertEquals(GuestHostname.of(r.vm()) + "\nx86_64\n", r.stdout(), "the guest's hostname is its VM's name");
         }
         assertEquals(EnvState.STOPPED, client.stopEnv("TEST").state());
         assertTrue(client.run("TEST", "true", 5).stream().allMatch(r -> r.exitCode() == -1 && r.error().contains("STOPPED")));

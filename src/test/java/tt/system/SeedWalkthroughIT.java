@@ -162,7 +162,7 @@ class SeedWalkthroughIT {
             assertTrue(r.out().contains("ENV SOLO: READY, 1 VMs"), r.out());
             r = direct.run("env", "ssh", "SOLO", "-i", key.toString(), "--cmd", "echo via-ssh; hostname");
             assertEquals(0, r.exitCode(), r.out() + r.err());
-            assertTrue(r.out().contains("via-ssh\nSOLO-minilinux-2-0-x86_64"), "a real OpenSSH login with the user's key: "
+            assertTrue(r.out().contains("via-ssh\nSOLO-minilinux-2-0-x86-64"), "a real OpenSSH login with the user's key: "
                     + r.out());
             assertEquals("", r.err(), "no OpenSSH chatter ('Permanently added ...')");
             Path otherKey = work.resolve("other-key-" + solo.port());
@@ -173,7 +173,7 @@ class SeedWalkthroughIT {
             assertTrue(r.err().startsWith("tt: the key " + otherKey + " is not one ENV SOLO was made with"), r.err());
             r = direct.run("env", "run", "SOLO", "--use-ssh", "--cmd", "hostname");
             assertEquals(0, r.exitCode(), r.out() + r.err());
-            assertTrue(r.out().contains("SOLO-minilinux-2-0-x86_64\n"), r.out());
+            assertTrue(r.out().contains("SOLO-minilinux-2-0-x86-64\n"), r.out());
             qemus.addAll(solo.qemus());
             r = direct.run("env", "del", "SOLO");
             assertEquals(0, r.exitCode(), r.err());

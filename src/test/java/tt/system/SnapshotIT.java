@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvVm;
+import tt.api.GuestHostname;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
@@ -116,7 +117,7 @@ class SnapshotIT {
             assertEquals(warm.id(), vm.hostVmId(), "the ENV got the warm VM");
             assertTrue(backend.log().contains("is warm VM " + warm.id()), backend.log());
             Guest guest = Guest.login(user, hostApi.vm(vm.hostVmId()));
-            assertEquals(vm.name(), guest.hostname());
+            assertEquals(GuestHostname.of(vm.name()), guest.hostname());
 
             // the pool refills with another VM, which no ENV list shows
             Wait.until("the warm pool refilled", BOOT, () -> warmVm(hostApi).filter(v -> !v.id().equals(warm.id()))

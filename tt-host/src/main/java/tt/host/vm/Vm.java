@@ -1,6 +1,7 @@
 package tt.host.vm;
 
 import tt.api.Capacity;
+import tt.api.GuestHostname;
 import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.host.cgroup.Cgroups;
@@ -17,7 +18,7 @@ import java.util.Map;
 final class Vm {
 
     final String id;
-    /** Its name (and hostname); a warm VM gets its name when it is given its identity. */
+    /** Its name (its guest's hostname is {@link #hostname()}); a warm VM gets its name when it is given its identity. */
     volatile String name;
     final Image image;
     final int cpu;
@@ -42,6 +43,11 @@ final class Vm {
     private Instant readyAt;
     private String error;
     private boolean deleting;
+
+    /** The hostname its guest gets: its name as an RFC 1123 hostname. */
+    String hostname() {
+        return GuestHostname.of(name);
+    }
 
     Vm(String id, String name, Image image, int cpu, int memMib, int diskMib, Map<String, String> tags, Path dir,
        String accel) {

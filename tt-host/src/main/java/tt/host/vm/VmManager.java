@@ -218,7 +218,7 @@ public final class VmManager implements AutoCloseable {
         allKeys.add(hostKey.publicKey());
         vm.keys = List.copyOf(allKeys);
         Files.writeString(keysFile(vm), String.join("\n", allKeys) + "\n", StandardCharsets.US_ASCII);
-        return vm.image.manifest().nocloudSeed() ? NoCloudSeed.write(vm.dir, vm.id, vm.name, allKeys) : null;
+        return vm.image.manifest().nocloudSeed() ? NoCloudSeed.write(vm.dir, vm.id, vm.hostname(), allKeys) : null;
     }
 
     /**
@@ -246,7 +246,7 @@ public final class VmManager implements AutoCloseable {
                 vm.ports = Map.copyOf(forwards);
             }
             try {
-                vm.process = engine.start(new VmLaunch(vm.id, vm.name, vm.image, vm.cpu, vm.memMib, vm.dir,
+                vm.process = engine.start(new VmLaunch(vm.id, vm.hostname(), vm.image, vm.cpu, vm.memMib, vm.dir,
                         controlSocket(vm), overlay, address, vm.ports, keysFile(vm), seed, vm.cgroup.procsFiles(), use,
                         byAgent ? agentSocket(vm) : null));
                 break;
@@ -379,7 +379,7 @@ public final class VmManager implements AutoCloseable {
     private boolean takeIdentity(Vm vm) {
         long t0 = System.nanoTime();
         try (GuestAgent agent = GuestAgent.connect(agentSocket(vm))) {
-            agent.giveIdentity(vm.name, vm.keys, IDENTITY_TIMEOUT);
+            agent.giveIdentity(vm.hostname(), vm.keys, IDENTITY_TIMEOUT);
             vm.awaitsIdentity = false;
             LOG.info("vm {}: took its identity in {} ms", vm.id, (System.nanoTime() - t0) / 1_000_000);
             return true;
