@@ -5,9 +5,11 @@
 # run arm64/riscv64 maintainer scripts in the foreign chroots (binfmt_misc is mounted and the
 # handlers enabled here when missing); qemu-system-misc for riscv64 guests (it brings OpenSBI, the
 # default -bios of -machine virt); genisoimage for the NoCloud seed disk (volume label cidata).
+# autopkgtest and dpkg-dev: the system test that runs Debian's autopkgtest on TT testbeds.
 set -euo pipefail
 packages=(qemu-system-x86 qemu-system-arm qemu-system-misc qemu-utils busybox-static cpio e2fsprogs binutils curl postgresql
-  openssh-client mmdebstrap debian-archive-keyring arch-test qemu-user-static binfmt-support genisoimage systemd)
+  openssh-client mmdebstrap debian-archive-keyring arch-test qemu-user-static binfmt-support genisoimage systemd
+  autopkgtest dpkg-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -450,7 +450,6 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         return info(env);
     }
 
-    /** Deletes the ENVs whose lifetime is over. */
     /** Deletes the ENVs whose lifetime is over, or whose lease ended without a renewal. */
     public void expire() {
         expire(Instant.now());
