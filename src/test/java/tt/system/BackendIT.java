@@ -360,6 +360,9 @@ class BackendIT {
         assertEquals(1.0, host.get("tt_host_vms{state=\"READY\"}"), host.toString());
         assertTrue(host.entrySet().stream().anyMatch(e -> e.getKey().startsWith("tt_vm_boot_seconds_count{")
                 && e.getKey().contains("image=\"" + TinyImage.X86_64 + "\"") && e.getValue() == 1.0), host.toString());
+        assertTrue(host.entrySet().stream().filter(e -> e.getKey().startsWith("tt_vm_boot_seconds_bucket{")
+                && e.getKey().contains("image=\"" + TinyImage.X86_64 + "\"")).filter(e -> e.getValue() == 1.0).count() > 1,
+                "the boot time is a histogram: its boot falls in the +Inf bucket and in smaller ones " + host.keySet());
 
         HttpURLConnection withApiToken = ServerTrust.pinned(backend.fingerprint())
                 .open(URI.create(backend.baseUri() + "/metrics"));
