@@ -52,13 +52,15 @@ final class HostBenchmark {
         catalog.rescan();
         Image image = catalog.find(TinyImage.X86_64).orElseThrow();
 
-        try (HostProcess host = HostProcess.start(images, work, 8, 8L * 1024 * 1024, List.of())) {
+        // snapshots off: these rounds compare tt-host's cold boot with bare QEMU's (SnapshotBenchmark times restores)
+        try (HostProcess host = HostProcess.start(images, work, 8, 8L * 1024 * 1024, List.of("--snapshots", "off"))) {
             HostClient client = host.client();
             String warm = client.createVm(new VmCreateRequest(null, TinyImage.X86_64, 1, 256, null, null, null, null)).id();
             awaitBanner(client.vm(warm));
             String accel = client.vm(warm).accel();
             client.deleteVm(warm);
-            System.out.printf("tt-host benchmark: image %s, accelerator %s, %d rounds, median shown%n%n",
+            System.out.printf("tt-host benchmark: image %s, accelerator %s, cold boots (snapshots off), %d rounds,"
+                    + " median shown%n%n",
                     TinyImage.X86_64, accel, ROUNDS);
 
             for (int vms : new int[] {1, 4}) {
