@@ -1,6 +1,6 @@
 package tt.bench;
 
-/** {@code bin/tt-bench host|backend|cli|agent}: runs a benchmark and prints its figures. */
+/** {@code bin/tt-bench host|backend|cli|agent|warm}: runs a benchmark and prints its figures. */
 public final class BenchMain {
 
     private BenchMain() {
@@ -13,11 +13,13 @@ public final class BenchMain {
             case "backend" -> BackendBenchmark.run();
             case "cli" -> CliBenchmark.run();
             case "agent" -> AgentBenchmark.run();
+            case "warm" -> WarmBenchmark.run();
             default -> {
                 System.err.println("usage: tt-bench host       boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS\n"
                         + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency\n"
                         + "       tt-bench cli        'tt env list' wall time next to a bare 'java -version'\n"
-                        + "       tt-bench agent      Jenkins agent launch path (ENV to agent JVM online) vs VM boot-to-SSH");
+                        + "       tt-bench agent      Jenkins agent launch path (ENV to agent JVM online) vs VM boot-to-SSH\n"
+                        + "       tt-bench warm       an ENV from the warm pool vs one restored from the snapshot");
                 System.exit(2);
             }
         }
