@@ -1,6 +1,10 @@
 package tt.bench;
 
-/** {@code bin/tt-bench host|backend|cli|agent|warm}: runs a benchmark and prints its figures. */
+import tt.testkit.Repo;
+
+import java.nio.file.Files;
+
+/** {@code bin/tt-bench host|backend|cli|agent|warm|snapshot}: runs a benchmark and prints its figures. */
 public final class BenchMain {
 
     private BenchMain() {
@@ -14,12 +18,14 @@ public final class BenchMain {
             case "cli" -> CliBenchmark.run();
             case "agent" -> AgentBenchmark.run();
             case "warm" -> WarmBenchmark.run();
+            case "snapshot" -> SnapshotBenchmark.run(Files.createDirectories(Repo.root().resolve("target/bench-host")));
             default -> {
                 System.err.println("usage: tt-bench host       boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS\n"
                         + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency\n"
                         + "       tt-bench cli        'tt env list' wall time next to a bare 'java -version'\n"
                         + "       tt-bench agent      Jenkins agent launch path (ENV to agent JVM online) vs VM boot-to-SSH\n"
-                        + "       tt-bench warm       an ENV from the warm pool vs one restored from the snapshot");
+                        + "       tt-bench warm       an ENV from the warm pool vs one restored from the snapshot\n"
+                        + "       tt-bench snapshot   create-to-SSH from a snapshot vs cold vs bare QEMU, idle PSS (part of 'host')");
                 System.exit(2);
             }
         }
