@@ -105,6 +105,20 @@ class BackendIT {
     }
 
     @Test
+    void theDaemonsStartQuietlyWithATimestampOnEveryLine() throws Exception {
+        HostProcess a = host(2);
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendProcess.awaitOnline(backend.client(), 1);
+        for (String log : List.of(backend.log(), a.log())) {
+            List<String> lines = log.lines().toList();
+            assertTrue(lines.stream().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} [A-Z]+ .*")
+                    || l.startsWith("\t") || l.isBlank()), "every line has its time: " + log);
+            assertEquals(List.of(), lines.stream().filter(l -> l.matches("\\S+ \\S+ (WARN|ERROR) .*")).toList(),
+                    "a start of a host that fits this machine, and of its backend, warns of nothing");
+        }
+    }
+
+    @Test
     void anEnvIsSpreadOverTwoHostsRunsACommandEverywhereAndIsDeletedCompletely() throws Exception {
         HostProcess a = host(2);
         HostProcess b = host(2);

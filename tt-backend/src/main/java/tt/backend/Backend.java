@@ -44,7 +44,7 @@ final class Backend implements AutoCloseable {
         resources.add(new PoolImagesResource(stack::images));
         resources.add(new MetricsResource(metrics, config.metricsToken()));
         resources.add(metrics.apiLatency());
-        resources.add(new OpenApiResource(version == null ? "dev" : version, resources.stream()
+        resources.add(OpenApiResource.of(version == null ? "dev" : version, resources.stream()
                 .<Class<?>>map(Object::getClass).filter(c -> c.isAnnotationPresent(Path.class)).toList()));
         LocalPublication local = new LocalPublication(config.listenPort());
         if (config.serving() != null) {

@@ -30,9 +30,17 @@ public final class OpenApiResource {
     private final List<Class<?>> resources;
     private String document;
 
-    public OpenApiResource(String version, List<Class<?>> resources) {
+    private OpenApiResource(String version, List<Class<?>> resources) {
         this.version = version;
         this.resources = List.copyOf(resources);
+    }
+
+    /**
+     * The document of {@code resources}' API. A factory, not a public constructor: Jersey checks a
+     * resource's public constructors, and warns at every start about a parameter as generic as this one.
+     */
+    public static OpenApiResource of(String version, List<Class<?>> resources) {
+        return new OpenApiResource(version, resources);
     }
 
     /** The document, read from the resources on first use (not at start-up, which it would slow). */

@@ -29,7 +29,7 @@ class OpenApiResourceTest {
 
     @Test
     void theDocumentIsValidOpenApiAndCoversEveryOperationOfTheResources() throws Exception {
-        String document = new OpenApiResource("test", RESOURCES).document();
+        String document = OpenApiResource.of("test", RESOURCES).document();
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(document);
         assertEquals(List.of(), parsed.getMessages(), "the document is valid OpenAPI 3");
 
