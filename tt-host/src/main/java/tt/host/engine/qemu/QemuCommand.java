@@ -69,10 +69,12 @@ public final class QemuCommand {
         args.addAll(List.of("-netdev", netdev(l.bindAddress(), l.forwards()), "-device", "virtio-net-pci,netdev=net0"));
         // entropy from the host, so the guest's SSH server does not wait for its own at boot
         args.addAll(List.of("-object", "rng-random,filename=/dev/urandom,id=rng0", "-device", "virtio-rng-pci,rng=rng0"));
-        if (!byAgent) {
+        if (!byAgent && l.seedImage() == null) {
+            // no seed disk: keys and hostname through fw_cfg (which some machines, e.g. QEMU 7.2's
+            // riscv64 virt, do not have: images for them take a seed)
             args.addAll(List.of("-fw_cfg", "name=opt/tt/authorized_keys,file=" + escape(l.authorizedKeys().toString())));
             args.addAll(List.of("-fw_cfg", "name=opt/tt/hostname,string=" + l.hostname()));
-        } else {
+        } else if (byAgent) {
             // the guest's agent on a virtio-serial port; a VM generation id, whose change at a
             // restore makes the guest kernel reseed its random number generator
             args.addAll(List.of("-device", "virtio-serial-pci,id=vser0",

@@ -64,6 +64,7 @@ class QemuCommandTest {
                 + " -drive if=pflash,format=raw,file=/var/tt/vms/vm-2/efivars.fd"), line);
         assertTrue(line.contains("-drive file=/var/tt/vms/vm-2/disk.qcow2,if=virtio,format=qcow2"
                 + " -drive file=/var/tt/vms/vm-2/seed.iso,if=virtio,format=raw,readonly=on"), "root disk first: " + line);
+        assertTrue(!line.contains("-fw_cfg"), "the seed disk carries the keys and hostname: " + line);
     }
 
     @Test
