@@ -10,9 +10,12 @@ import tt.host.image.Image;
 import tt.host.snapshot.SnapshotStore;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** One VM of this host: what it was asked for, what it holds, and where it is in its life. */
 final class Vm {
@@ -43,6 +46,12 @@ final class Vm {
     private Instant readyAt;
     private String error;
     private boolean deleting;
+    /**
+     * Held while the VM is launched and while it is destroyed, so that a delete that comes during
+     * its create waits for the launch and then ends what the launch started.
+     */
+    final Object lifecycle = new Object();
+    private final CountDownLatch gone = new CountDownLatch(1);
 
     /** The hostname its guest gets: its name as an RFC 1123 hostname. */
     String hostname() {
@@ -119,6 +128,16 @@ final class Vm {
         }
         deleting = true;
         return true;
+    }
+
+    /** Its process, cgroup, files, ports and room are given back. */
+    void markGone() {
+        gone.countDown();
+    }
+
+    /** Waits until it is gone; false if it is not gone in time. */
+    boolean awaitGone(Duration timeout) throws InterruptedException {
+        return gone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     synchronized boolean isDeleting() {

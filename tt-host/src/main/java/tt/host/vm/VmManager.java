@@ -65,6 +65,8 @@ public final class VmManager implements AutoCloseable {
     static final long QEMU_OVERHEAD_BYTES = 256L << 20;
     private static final int START_ATTEMPTS = 3;
     private static final Duration IDENTITY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a delete waits for another call that is deleting the same VM. */
+    private static final Duration DELETE_WAIT = Duration.ofSeconds(120);
 
     /** Sizes used when a request leaves them out, and how long a guest may take to answer SSH. */
     public record Defaults(int cpu, int memMib, int bootTimeoutSeconds) {
@@ -157,22 +159,22 @@ public final class VmManager implements AutoCloseable {
             }
             admit(vm);
         }
-        try {
-            launch(vm, engine, keys, guestPorts, warm);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("vm {}: create failed: {}", id, e.getMessage());
-            destroy(vm);
-            throw e;
+        synchronized (vm.lifecycle) {
+            if (vm.isDeleting()) {
+                throw new ConflictException("VM " + id + " was deleted while it was being made");
+            }
+            try {
+                launch(vm, engine, keys, guestPorts, warm);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("vm {}: create failed: {}", id, e.getMessage());
+                destroy(vm);
+                throw e;
+            }
         }
         watchers.submit(() -> awaitReady(vm));
         return vm.info(address);
     }
 
-    /**
-     * Starts the VM: restored from a snapshot of its image and size when there is one (falling back
-     * to a cold boot, with the reason in the log, when that fails), else booted cold. A warm VM
-     * boots (or is restored) to its agent and waits there for its identity.
-     */
     /** Takes the VM in: its name free on this host, its room reserved. */
     private void admit(Vm vm) {
         synchronized (vms) {
@@ -184,6 +186,11 @@ public final class VmManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the VM: restored from a snapshot of its image and size when there is one (falling back
+     * to a cold boot, with the reason in the log, when that fails), else booted cold. A warm VM
+     * boots (or is restored) to its agent and waits there for its identity.
+     */
     private void launch(Vm vm, Engine engine, List<String> keys, List<Integer> guestPorts, boolean warm)
             throws IOException {
         Files.createDirectories(vm.dir);
@@ -398,15 +405,20 @@ public final class VmManager implements AutoCloseable {
         }
         vm.restoredFrom = null;
         vm.awaitsIdentity = false;
-        stopProcess(vm);
-        try {
-            start(vm, engines.get(vm.image.name().engine()), List.copyOf(vm.ports.keySet()),
-                    vm.image.manifest().nocloudSeed() ? vm.dir.resolve("seed.iso") : null, null, false);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("vm {}: the cold boot after a failed restore failed too: {}", vm.id, e.getMessage());
-            vm.markFailed("boot failed: " + e.getMessage());
-            return false;
+        synchronized (vm.lifecycle) {
+            if (vm.isDeleting()) {
+                return false;
+            }
+            stopProcess(vm);
+            try {
+                start(vm, engines.get(vm.image.name().engine()), List.copyOf(vm.ports.keySet()),
+                        vm.image.manifest().nocloudSeed() ? vm.dir.resolve("seed.iso") : null, null, false);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("vm {}: the cold boot after a failed restore failed too: {}", vm.id, e.getMessage());
+                vm.markFailed("boot failed: " + e.getMessage());
+                return false;
+            }
         }
     }
 
@@ -478,17 +490,42 @@ public final class VmManager implements AutoCloseable {
         return tailBytes(vm.dir.resolve("console.log"), maxBytes);
     }
 
+    /**
+     * Deletes the VM and returns once it is gone, also when another call (or a failed create) is
+     * deleting it already; a delete during the VM's create waits for its launch, then ends it.
+     */
     public void delete(String id) {
-        Vm vm = find(id);
+        Vm vm = id == null ? null : vms.get(id);
+        if (vm == null) {
+            throw notFound(id);
+        }
         if (vm.beginDelete()) {
             destroy(vm);
             LOG.info("vm {}: deleted", id);
+            return;
+        }
+        try {
+            if (!vm.awaitGone(DELETE_WAIT)) {
+                throw new ConflictException("VM " + id + " is still being deleted after " + DELETE_WAIT.toSeconds()
+                        + " s: ask again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConflictException("VM " + id + " is being deleted: ask again");
         }
     }
 
     /** Kills the process, removes the cgroup and every file, and gives back ports and resources. */
     private void destroy(Vm vm) {
-        vm.beginDelete();
+        synchronized (vm.lifecycle) {
+            vm.beginDelete();
+            release(vm);
+        }
+        vm.markGone();
+    }
+
+    /** What {@link #destroy} does, under the VM's lifecycle lock. */
+    private void release(Vm vm) {
         if (vm.process != null) {
             vm.process.kill();
         }
@@ -538,9 +575,13 @@ public final class VmManager implements AutoCloseable {
     private Vm find(String id) {
         Vm vm = id == null ? null : vms.get(id);
         if (vm == null || vm.isDeleting()) {
-            throw new NotFoundException("no VM '" + Validation.printable(id) + "' on this host: list VMs with GET /api/v1/vms");
+            throw notFound(id);
         }
         return vm;
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("no VM '" + Validation.printable(id) + "' on this host: list VMs with GET /api/v1/vms");
     }
 
     private static void requireState(Vm vm, VmState wanted, String action) {

@@ -24,8 +24,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -248,6 +255,59 @@ class HostDaemonIT {
             assertNothingLeft(host);
             assertTrue(host.log().contains("deleted at shutdown"), "the log says what happened");
         } finally {
+            host.close();
+        }
+    }
+
+    @Test
+    void deletesDuringTheCreateAndEachOtherReturnOnlyOnceTheVmIsGone() throws Exception {
+        HostProcess host = startHost(2, 2 * GIB_KIB);
+        ExecutorService calls = Executors.newFixedThreadPool(3);
+        try {
+            HostClient client = host.client();
+            for (int round = 0; round < 3; round++) {
+                String name = "race" + round;
+                Future<VmInfo> create = calls.submit(() -> client.createVm(new VmCreateRequest(name, TinyImage.X86_64,
+                        1, 256, null, null, null, null)));
+                String[] id = new String[1];
+                Wait.until("the VM " + name + " listed while it is being made", Duration.ofSeconds(30), () -> {
+                    client.vms().stream().filter(v -> v.name().equals(name)).findFirst().ifPresent(v -> id[0] = v.id());
+                    return id[0] != null;
+                });
+                List<Future<String>> deletes = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    deletes.add(calls.submit(() -> {
+                        try {
+                            client.deleteVm(id[0]);
+                            return "deleted";
+                        } catch (ApiException e) {
+                            return e.status() == 404 ? "not found" : "error " + e.status() + ": " + e.getMessage();
+                        }
+                    }));
+                }
+                for (Future<String> d : deletes) {
+                    String outcome = d.get(3, TimeUnit.MINUTES);
+                    assertTrue(outcome.equals("deleted") || outcome.equals("not found"), outcome);
+                    assertTrue(client.vms().stream().noneMatch(v -> v.id().equals(id[0])),
+                            "round " + round + ": a delete that returned (" + outcome + ") left the VM listed");
+                    assertEquals(List.of(), host.qemus().stream().filter(q -> Arrays.asList(q.info().arguments()
+                            .orElse(new String[0])).contains("tt-" + id[0])).toList(),
+                            "round " + round + ": a delete that returned (" + outcome + ") left its QEMU running");
+                }
+                try {
+                    create.get(3, TimeUnit.MINUTES);
+                } catch (ExecutionException e) {
+                    assertTrue(e.getCause() instanceof ApiException, "the create failed otherwise: " + e.getCause());
+                }
+            }
+            try (Stream<Path> left = Files.list(host.stateDir().resolve("vms"))) {
+                assertEquals(List.of(), left.toList(), "no VM folder is left");
+            }
+            assertEquals(List.of(), host.qemus(), "no QEMU is left");
+            host.stop();
+            assertNothingLeft(host);
+        } finally {
+            calls.shutdownNow();
             host.close();
         }
     }
