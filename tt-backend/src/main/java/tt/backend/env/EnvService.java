@@ -490,8 +490,10 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             return;
         }
         try {
-            List<Store.Vm> vms = store.deleteEnv(env.id()).orElse(List.of());
+            // the host calls still making VMs finish first, so each made VM is in the rows read
+            // here: a VM recorded between reading the rows and deleting them would be left behind
             awaitCreations(env);
+            List<Store.Vm> vms = store.deleteEnv(env.id()).orElse(List.of());
             for (Store.Vm vm : vms) {
                 if (vm.hostVmId() != null) {
                     madeAt.remove(vm.hostVmId());
@@ -511,7 +513,10 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
-    /** Waits for the host calls still making the ENV's VMs: each deletes its VM once made, its row gone. */
+    /**
+     * Waits for the host calls still making the ENV's VMs; one that answers after this wait ends
+     * finds its row gone and deletes its VM itself.
+     */
     private void awaitCreations(Store.Env env) {
         CountDownLatch inFlight = creating.get(env.id());
         try {

@@ -108,6 +108,15 @@ class EnvDeletionTest {
         assertEquals(0, host.vmCount());
     }
 
+    /** A host answering a create while the delete reads the ENV's VMs must not leave that VM behind. */
+    @RepeatedTest(40)
+    void aDeleteRightAfterTheCreateLeavesNoVmOnTheHost() throws Exception {
+        envs.create(request("QUICK", 4), OWNER, 0);
+        envs.delete("QUICK", OWNER, false);
+        assertEquals(0, host.vmCount(), "no VM of the deleted ENV is left when the delete returns");
+        assertEquals(Capacity.ZERO, pool.handedOut(hostId));
+    }
+
     @Test
     void aDeleteWhileTheHostIsStillMakingTheVmsReturnsOnlyOnceTheyAreGone() throws Exception {
         host.delayCreates(Duration.ofMillis(700));
