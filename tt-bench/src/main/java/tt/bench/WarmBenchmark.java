@@ -3,11 +3,11 @@ package tt.bench;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
-import tt.api.WarmPoolStatus;
 import tt.client.BackendClient;
 import tt.testkit.Repo;
 import tt.testkit.TinyImage;
 import tt.testkit.TinyPool;
+import tt.testkit.Wait;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,8 @@ final class WarmBenchmark {
     static void run() throws Exception {
         try (TinyPool pool = TinyPool.start(Repo.root().resolve("target/bench-warm"), 4, 4L * 1024 * 1024)) {
             BackendClient client = pool.client();
-            awaitLog(pool, " built: booted to its agent", "the tiny image's snapshot built");
+            Wait.until("the tiny image's snapshot built", BOOT,
+                    () -> pool.host().log().contains(" built: booted to its agent"));
             round(pool, "bench-first", false);
             System.out.printf("warm pool benchmark: image %s, %d rounds, median shown%n%n", TinyImage.X86_64, ROUNDS);
             List<double[]> cold = new ArrayList<>();
@@ -41,7 +42,8 @@ final class WarmBenchmark {
             client.setWarmPool(TinyImage.X86_64, 1, 1);
             List<double[]> warm = new ArrayList<>();
             for (int i = 0; i < ROUNDS; i++) {
-                awaitWarmVm(client);
+                Wait.until("a warm VM of " + TinyImage.X86_64, BOOT, () -> client.warmPools().stream()
+                        .anyMatch(p -> p.image().equals(TinyImage.X86_64) && p.ready() >= 1));
                 warm.add(round(pool, "bench-warm-" + i, true));
             }
             client.deleteWarmPool(TinyImage.X86_64);
@@ -80,29 +82,6 @@ final class WarmBenchmark {
                     + pool.backend().log());
         }
         return new double[] {answered, ready};
-    }
-
-    private static void awaitWarmVm(BackendClient client) throws Exception {
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (WarmPoolStatus s : client.warmPools()) {
-                if (s.image().equals(TinyImage.X86_64) && s.ready() >= 1) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no warm VM of " + TinyImage.X86_64 + " within " + BOOT);
-    }
-
-    private static void awaitLog(TinyPool pool, String line, String what) throws Exception {
-        long deadline = System.nanoTime() + BOOT.toNanos();
-        while (!pool.host().log().contains(line)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": not within " + BOOT + "\n" + pool.host().log());
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static double median(List<double[]> rounds, int index) {

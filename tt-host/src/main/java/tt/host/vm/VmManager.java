@@ -519,36 +519,31 @@ public final class VmManager implements AutoCloseable {
     private void destroy(Vm vm) {
         synchronized (vm.lifecycle) {
             vm.beginDelete();
-            release(vm);
+            if (vm.process != null) {
+                vm.process.kill();
+            }
+            if (vm.cgroup != null) {
+                try {
+                    vm.cgroup.remove();
+                } catch (IOException e) {
+                    LOG.error("vm {}: cgroup not removed: {}", vm.id, e.getMessage());
+                }
+            }
+            try {
+                FileTrees.delete(vm.dir);
+                Files.deleteIfExists(controlSocket(vm));
+                Files.deleteIfExists(agentSocket(vm));
+            } catch (IOException e) {
+                LOG.error("vm {}: files not removed from {}: {}", vm.id, vm.dir, e.getMessage());
+            }
+            portAllocator.release(vm.hostPorts());
+            synchronized (vms) {
+                if (vms.remove(vm.id) != null) {
+                    ledger.release(vm.capacity());
+                }
+            }
         }
         vm.markGone();
-    }
-
-    /** What {@link #destroy} does, under the VM's lifecycle lock. */
-    private void release(Vm vm) {
-        if (vm.process != null) {
-            vm.process.kill();
-        }
-        if (vm.cgroup != null) {
-            try {
-                vm.cgroup.remove();
-            } catch (IOException e) {
-                LOG.error("vm {}: cgroup not removed: {}", vm.id, e.getMessage());
-            }
-        }
-        try {
-            FileTrees.delete(vm.dir);
-            Files.deleteIfExists(controlSocket(vm));
-            Files.deleteIfExists(agentSocket(vm));
-        } catch (IOException e) {
-            LOG.error("vm {}: files not removed from {}: {}", vm.id, vm.dir, e.getMessage());
-        }
-        portAllocator.release(vm.hostPorts());
-        synchronized (vms) {
-            if (vms.remove(vm.id) != null) {
-                ledger.release(vm.capacity());
-            }
-        }
     }
 
     private Path controlSocket(Vm vm) {
