@@ -153,9 +153,16 @@ class AgentBootstrapIT {
             ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
             PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
             try (AgentBootstrap.RunningAgent agent = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60))
-                    .launch(ready.ssh(), EchoAgent.jar(0), "/root/agent", "", log)) {
+                    .launch(ready.ssh(), EchoAgent.jar(0), "/root/agent", AgentBootstrap.DEFAULT_JVM_OPTIONS, log)) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(agent.stdout(), StandardCharsets.UTF_8));
-                assertTrue(out.readLine().startsWith("ready "));
+                String first = out.readLine();
+                assertTrue(first != null && first.startsWith("ready "), "the agent JVM did not start: " + first + "\n"
+                        + logBytes.toString(StandardCharsets.UTF_8));
+                // the guest's JVM took the default options (an unknown one would have stopped it)
+                String hostVmId = pool.client().env(envName, 0).vms().get(0).hostVmId();
+                String args = pool.host().client().exec(hostVmId, "cat /proc/$(pidof java)/cmdline | tr '\\0' ' '", 30)
+                        .stdout();
+                assertTrue(args.contains(AgentBootstrap.DEFAULT_JVM_OPTIONS + " "), args);
                 agent.stdin().write("ping\n".getBytes(StandardCharsets.UTF_8));
                 agent.stdin().flush();
                 assertEquals("echo: ping", out.readLine());

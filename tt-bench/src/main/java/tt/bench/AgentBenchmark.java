@@ -9,6 +9,7 @@ import tt.testkit.EchoAgent;
 import tt.testkit.Repo;
 import tt.testkit.TinyImage;
 import tt.testkit.TinyPool;
+import tt.testkit.Wait;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,69 +18,141 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Jenkins cloud's launch path without Jenkins: from asking tt-backend for an agent's ENV to a
  * JVM started in the VM answering over SSH stdin/stdout (the channel Jenkins would use), next to
- * the same VM's own create-to-SSH time through the same backend, in the same run.
+ * the same VM's own create-to-SSH time through the same backend, in the same run. Done twice: with
+ * VMs restored from the image's snapshot (tt-host's default) and with cold boots, each with where
+ * the agent's own part goes (login, Java check and upload, the JVM's start). The agent JVM gets the
+ * plugin's default options; the same launch with none is measured alongside.
  */
 final class AgentBenchmark {
 
     private static final int ROUNDS = 3;
     /** About the size of Jenkins' agent.jar, so the upload costs what it will. */
     private static final int AGENT_JAR_BYTES = 1_500_000;
+    private static final Duration SNAPSHOT_BUILT = Duration.ofMinutes(10);
+    /** The launch log's lines that end a phase, in order, and the phase each ends. */
+    private static final String[][] PHASES = {
+        {"tt: SSH to ", "SSH login"},
+        {"tt: uploaded agent.jar", "Java check and upload"},
+        {"tt: agent started", "exec channel open"},
+    };
 
     private AgentBenchmark() {
     }
 
     static void run() throws Exception {
-        try (TinyPool pool = TinyPool.start(Repo.root().resolve("target/bench-agent"), 4, 4L * 1024 * 1024)) {
-            AgentVms vms = new AgentVms(pool.client());
-            byte[] jar = EchoAgent.jar(AGENT_JAR_BYTES);
-            AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null,
-                    1, 512, null, 30);
-            launch(vms, spec, jar, "bench-warm", true);
-            System.out.printf("agent launch benchmark: image %s, agent jar %d bytes, %d rounds, median shown%n%n",
-                    TinyImage.X86_64, jar.length, ROUNDS);
+        byte[] jar = EchoAgent.jar(AGENT_JAR_BYTES);
+        System.out.printf("agent launch benchmark: image %s, agent jar %d bytes, %d rounds per mode, median shown%n",
+                TinyImage.X86_64, jar.length, ROUNDS);
+        mode("restored from the image's snapshot", "target/bench-agent", List.of(), jar);
+        mode("cold boot (--snapshots off)", "target/bench-agent-cold", List.of("--snapshots", "off"), jar);
+    }
+
+    private static void mode(String title, String work, List<String> hostOptions, byte[] jar) throws Exception {
+        try (TinyPool pool = TinyPool.start(Repo.root().resolve(work), 4, 4L * 1024 * 1024, hostOptions)) {
+            if (hostOptions.isEmpty()) {
+                launch(pool, jar, "bench-first", null);
+                Wait.until("the tiny image's snapshot built", SNAPSHOT_BUILT,
+                        () -> pool.host().log().contains(" built: booted to its agent"));
+            }
+            launch(pool, jar, "bench-warm", AgentBootstrap.DEFAULT_JVM_OPTIONS);
             List<Double> boot = new ArrayList<>();
             List<Double> online = new ArrayList<>();
+            List<Double> plainJvm = new ArrayList<>();
+            Map<String, List<Double>> phases = new HashMap<>();
             for (int round = 0; round < ROUNDS; round++) {
-                boot.add(launch(vms, spec, jar, "bench-boot-" + round, false));
-                online.add(launch(vms, spec, jar, "bench-agent-" + round, true));
+                boot.add(launch(pool, jar, "bench-boot-" + round, null).get("total"));
+                Map<String, Double> agent = launch(pool, jar, "bench-agent-" + round, AgentBootstrap.DEFAULT_JVM_OPTIONS);
+                online.add(agent.get("total"));
+                agent.forEach((phase, seconds) -> phases.computeIfAbsent(phase, p -> new ArrayList<>()).add(seconds));
+                plainJvm.add(launch(pool, jar, "bench-plain-" + round, "").get("JVM start"));
             }
             double b = HostBenchmark.median(boot);
             double a = HostBenchmark.median(online);
-            System.out.printf("ENV asked for -> VM answers SSH (baseline): %.2f s%n", b);
-            System.out.printf("ENV asked for -> agent JVM in the VM online over SSH: %.2f s, ratio %.3f (overhead %+.2f s,"
+            System.out.printf("%n%s:%n", title);
+            System.out.printf("  ENV asked for -> VM answers SSH (baseline): %.2f s%n", b);
+            System.out.printf("  ENV asked for -> agent JVM in the VM online over SSH: %.2f s, ratio %.3f (overhead %+.2f s,"
                     + " target under +2 s)%n", a, a / b, a - b);
+            System.out.printf("  where the agent's part goes: ENV READY at %.2f s", HostBenchmark.median(phases.get("ready")));
+            for (String[] phase : PHASES) {
+                System.out.printf(", %s %.2f s", phase[1], HostBenchmark.median(phases.get(phase[1])));
+            }
+            System.out.printf(", JVM start to its first line %.2f s (%s); with no JVM options %.2f s%n",
+                    HostBenchmark.median(phases.get("JVM start")), AgentBootstrap.DEFAULT_JVM_OPTIONS,
+                    HostBenchmark.median(plainJvm));
         }
     }
 
-    /** Seconds from the ENV request to SSH (or, with {@code agent}, to the started jar answering). */
-    private static double launch(AgentVms vms, AgentVms.Spec spec, byte[] jar, String label, boolean agent)
+    /**
+     * Seconds from the ENV request to SSH ("total"); with {@code jvmOptions} (null: no agent), to
+     * the jar started with them answering, with the ENV's READY ("ready") and each phase of the
+     * agent's launch after it.
+     */
+    private static Map<String, Double> launch(TinyPool pool, byte[] jar, String label, String jvmOptions)
             throws Exception {
+        AgentVms vms = new AgentVms(pool.client());
+        AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null,
+                1, 512, null, 30);
         AgentKeys keys = AgentKeys.generate("bench");
         String env = AgentNames.envName("benchmark", label, System.nanoTime() % 1_000_000);
         long t0 = System.nanoTime();
+        Map<String, Double> times = new HashMap<>();
         try {
             vms.create(env, spec, keys.publicKey());
             AgentVms.ReadyVm vm = vms.awaitReady(env, Duration.ofSeconds(180));
-            if (!agent) {
-                return (System.nanoTime() - t0) / 1e9;
+            long ready = System.nanoTime();
+            times.put("ready", (ready - t0) / 1e9);
+            if (jvmOptions == null) {
+                times.put("total", (ready - t0) / 1e9);
+                return times;
             }
-            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            LineClock log = new LineClock();
             try (AgentBootstrap.RunningAgent running = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60))
-                    .launch(vm.ssh(), jar, "/root/agent", "", quiet)) {
+                    .launch(vm.ssh(), jar, "/root/agent", jvmOptions, log)) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(running.stdout(), StandardCharsets.UTF_8));
-                String ready = out.readLine();
-                if (ready == null || !ready.startsWith("ready ")) {
-                    throw new IllegalStateException("the agent in " + env + " did not start: " + ready);
+                String first = out.readLine();
+                long online = System.nanoTime();
+                if (first == null || !first.startsWith("ready ")) {
+                    throw new IllegalStateException("the agent in " + env + " did not start: " + first);
                 }
-                return (System.nanoTime() - t0) / 1e9;
+                long previous = ready;
+                for (String[] phase : PHASES) {
+                    long end = log.timeOf(phase[0]);
+                    times.put(phase[1], (end - previous) / 1e9);
+                    previous = end;
+                }
+                times.put("JVM start", (online - previous) / 1e9);
+                times.put("total", (online - t0) / 1e9);
+                return times;
             }
         } finally {
             vms.delete(env);
+        }
+    }
+
+    /** A launch log that keeps only when each of its lines was written. */
+    private static final class LineClock extends PrintStream {
+
+        private final Map<String, Long> written = new HashMap<>();
+
+        LineClock() {
+            super(OutputStream.nullOutputStream());
+        }
+
+        @Override
+        public synchronized void println(String line) {
+            written.put(line, System.nanoTime());
+        }
+
+        synchronized long timeOf(String prefix) {
+            return written.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToLong(Map.Entry::getValue)
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the launch log has no line '" + prefix + "'"));
         }
     }
 }

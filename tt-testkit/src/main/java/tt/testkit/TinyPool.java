@@ -24,10 +24,15 @@ public final class TinyPool implements AutoCloseable {
 
     /** Starts the pool in {@code work} with a host of that size. */
     public static TinyPool start(Path work, int cpus, long memKib) throws Exception {
+        return start(work, cpus, memKib, List.of());
+    }
+
+    /** Starts the pool in {@code work} with a host of that size, given these more tt-host options. */
+    public static TinyPool start(Path work, int cpus, long memKib, List<String> hostOptions) throws Exception {
         Requirements.qemuAndRoot();
         Files.createDirectories(work);
         Path images = TinyImage.x86Only(work.resolve("images"));
-        HostProcess host = HostProcess.start(images, work, cpus, memKib, FreePort.get(), HOST_TOKEN, List.of());
+        HostProcess host = HostProcess.start(images, work, cpus, memKib, FreePort.get(), HOST_TOKEN, hostOptions);
         BackendProcess backend = null;
         try {
             backend = BackendProcess.start(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(host),

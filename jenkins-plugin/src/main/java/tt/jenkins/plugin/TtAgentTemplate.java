@@ -25,8 +25,6 @@ public class TtAgentTemplate implements Describable<TtAgentTemplate> {
     static final int DEFAULT_LIFETIME_MINUTES = 1440;
     /** Room for a workspace: Jenkins takes an agent offline under 1 GiB free (a thin disk costs only what is written). */
     static final int DEFAULT_DISK_MIB = 8192;
-    /** The agent JVM in an emulated guest: one quick JIT tier and the serial collector start it soonest. */
-    static final String DEFAULT_JVM_OPTIONS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final String labelString;
     private String osPrefix;
@@ -37,7 +35,7 @@ public class TtAgentTemplate implements Describable<TtAgentTemplate> {
     private int diskMib = DEFAULT_DISK_MIB;
     private int numExecutors = 1;
     private String remoteFs = DEFAULT_REMOTE_FS;
-    private String jvmOptions = DEFAULT_JVM_OPTIONS;
+    private String jvmOptions = AgentBootstrap.DEFAULT_JVM_OPTIONS;
     private int idleMinutes = 1;
     private boolean oneShot = true;
     private int instanceCap;
