@@ -3,8 +3,9 @@ package tt.bench;
 import tt.testkit.Repo;
 
 import java.nio.file.Files;
+import java.util.Arrays;
 
-/** {@code bin/tt-bench host|backend|cli|agent|warm|snapshot}: runs a benchmark and prints its figures. */
+/** {@code bin/tt-bench host|backend|cli|agent|warm|snapshot|images}: runs a benchmark and prints its figures. */
 public final class BenchMain {
 
     private BenchMain() {
@@ -19,13 +20,23 @@ public final class BenchMain {
             case "agent" -> AgentBenchmark.run();
             case "warm" -> WarmBenchmark.run();
             case "snapshot" -> SnapshotBenchmark.run(Files.createDirectories(Repo.root().resolve("target/bench-host")));
+            case "images" -> {
+                try {
+                    HostBenchmark.perImageColdBoot(Files.createDirectories(Repo.root().resolve("target/bench-host")),
+                            Arrays.asList(args).subList(1, args.length));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("tt-bench images: " + e.getMessage());
+                    System.exit(2);
+                }
+            }
             default -> {
                 System.err.println("usage: tt-bench host       boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS\n"
                         + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency\n"
                         + "       tt-bench cli        'tt env list' wall time next to a bare 'java -version'\n"
                         + "       tt-bench agent      Jenkins agent launch path (ENV to agent JVM online) vs VM boot-to-SSH\n"
                         + "       tt-bench warm       an ENV from the warm pool vs one restored from the snapshot\n"
-                        + "       tt-bench snapshot   create-to-SSH from a snapshot vs cold vs bare QEMU, idle PSS (part of 'host')");
+                        + "       tt-bench snapshot   create-to-SSH from a snapshot vs cold vs bare QEMU, idle PSS (part of 'host')\n"
+                        + "       tt-bench images [IMAGE...]  each built image's cold boot vs bare QEMU (part of 'host')");
                 System.exit(2);
             }
         }

@@ -107,7 +107,7 @@ final class HostBenchmark {
             }
         }
         SnapshotBenchmark.run(work);
-        perImageColdBoot(work);
+        perImageColdBoot(work, List.of());
     }
 
     /** Seconds from the create requests to every VM's SSH banner. */
@@ -229,10 +229,11 @@ final class HostBenchmark {
      * VM boots cold) against the bare QEMU command tt-host would run for it (same command line,
      * accelerator, memory and, for NoCloud images, a seed disk of its own), alternating which goes
      * first, in the same run. The images: the tiny ones and every Debian image built
-     * ({@code bin/test-all [--all-images]}). Rounds: {@code -Dtt.bench.rounds=N} (default 3). Each
-     * image's slowdown factor is measured by a first VM that is not counted.
+     * ({@code bin/test-all [--all-images]}), or only those named in {@code only} when it names any.
+     * Rounds: {@code -Dtt.bench.rounds=N} (default 3). Each image's slowdown factor is measured by a
+     * first VM that is not counted.
      */
-    static void perImageColdBoot(Path work) throws Exception {
+    static void perImageColdBoot(Path work, List<String> only) throws Exception {
         int rounds = Integer.getInteger("tt.bench.rounds", ROUNDS);
         if (rounds < 1 || rounds > 20) {
             throw new IllegalArgumentException("-Dtt.bench.rounds must be 1 to 20, not " + rounds);
@@ -254,6 +255,15 @@ final class HostBenchmark {
             } else {
                 missing.add(r.recipe());
             }
+        }
+        List<String> unknown = only.stream().filter(n -> !names.contains(n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("no built image named " + unknown + ": the built ones are " + names
+                    + " (bin/test-all --all-images builds every Debian recipe)");
+        }
+        if (!only.isEmpty()) {
+            names.retainAll(only);
+            missing.clear();
         }
         ImageCatalog catalog = new ImageCatalog(images);
         catalog.rescan();
