@@ -165,9 +165,7 @@ final class HostBenchmark {
                         .redirectOutput(l.engineLog().toFile()).start());
             }
             for (int port : ports) {
-                while (!SshBanner.answers("127.0.0.1", port, 1000)) {
-                    Thread.sleep(50);
-                }
+                awaitBanner("127.0.0.1", port, null);
             }
             return (System.nanoTime() - t0) / 1e9;
         } finally {
@@ -178,13 +176,7 @@ final class HostBenchmark {
     }
 
     private static void awaitBanner(VmInfo vm) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!SshBanner.answers(vm.address(), vm.sshPort(), 1000)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("VM " + vm.id() + " did not answer SSH within 180 s");
-            }
-            Thread.sleep(50);
-        }
+        awaitBanner(vm.address(), vm.sshPort(), null);
     }
 
     /** A copy of the image's description over a qcow2 disk filled with {@code mib} MiB of data. */
@@ -353,10 +345,14 @@ final class HostBenchmark {
         }
     }
 
-    /** Waits up to 15 minutes (TCG, a foreign architecture, a busy machine) for an SSH banner. */
+    /**
+     * Waits up to 15 minutes (TCG, a foreign architecture, a busy machine) for an SSH banner, probing
+     * as tt-host does.
+     */
     static void awaitBanner(String address, int port, Process qemu) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-        while (!SshBanner.answers(address, port, 1000)) {
+        SshBanner.Probe ssh = new SshBanner.Probe(address, port);
+        while (!ssh.answers(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
             if (qemu != null && !qemu.isAlive()) {
                 throw new IllegalStateException("bare QEMU exited with " + qemu.exitValue() + " before SSH answered");
             }

@@ -302,8 +302,9 @@ public final class VmManager implements AutoCloseable {
         }
         long deadline = t0 + TimeUnit.SECONDS.toNanos(defaults.bootTimeoutSeconds());
         int port = vm.ports.get(22);
+        SshBanner.Probe ssh = new SshBanner.Probe(address, port);
         while (System.nanoTime() < deadline && vm.state() == VmState.BOOTING && !vm.isDeleting()) {
-            if (SshBanner.answers(address, port, 1000)) {
+            if (ssh.answers(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
                 if (vm.markReady()) {
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({})", vm.id, address, port, took.toMillis(),
