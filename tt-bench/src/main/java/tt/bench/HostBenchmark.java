@@ -175,7 +175,7 @@ final class HostBenchmark {
         }
     }
 
-    private static void awaitBanner(VmInfo vm) throws InterruptedException {
+    private static void awaitBanner(VmInfo vm) throws IOException, InterruptedException {
         awaitBanner(vm.address(), vm.sshPort(), null);
     }
 
@@ -349,17 +349,18 @@ final class HostBenchmark {
      * Waits up to 15 minutes (TCG, a foreign architecture, a busy machine) for an SSH banner, probing
      * as tt-host does.
      */
-    static void awaitBanner(String address, int port, Process qemu) throws InterruptedException {
+    static void awaitBanner(String address, int port, Process qemu) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
-        SshBanner.Probe ssh = new SshBanner.Probe(address, port);
-        while (!ssh.answers(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
-            if (qemu != null && !qemu.isAlive()) {
-                throw new IllegalStateException("bare QEMU exited with " + qemu.exitValue() + " before SSH answered");
+        try (SshBanner.Probe ssh = new SshBanner.Probe(address, port)) {
+            while (!ssh.answers(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
+                if (qemu != null && !qemu.isAlive()) {
+                    throw new IllegalStateException("bare QEMU exited with " + qemu.exitValue() + " before SSH answered");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(address + ":" + port + " did not answer SSH within 15 minutes");
+                }
+                Thread.sleep(50);
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(address + ":" + port + " did not answer SSH within 15 minutes");
-            }
-            Thread.sleep(50);
         }
     }
 }

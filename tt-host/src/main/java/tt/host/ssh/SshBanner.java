@@ -4,8 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Whether an SSH server answers on a port. A forwarded port accepts connections before the guest
@@ -13,76 +18,146 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SshBanner {
 
+    private static final byte[] BANNER = "SSH-".getBytes(StandardCharsets.US_ASCII);
+
     private SshBanner() {
     }
 
     /** One connection: true if the server's banner came within the timeout. */
     public static boolean answers(String host, int port, int timeoutMs) {
-        return probe(host, port, timeoutMs) == Answer.BANNER;
-    }
-
-    /** What one connection to a forwarded SSH port got. */
-    enum Answer {
-        /** The server's banner. */
-        BANNER,
-        /** Nothing takes connections on the port (QEMU is not listening on it yet, or is gone). */
-        NO_PORT,
-        /** The connection was closed without a banner: nothing listens in the guest yet. */
-        CLOSED,
-        /** Nothing within the timeout: the guest's network is not up yet, or its server is slow to start. */
-        SILENT
-    }
-
-    static Answer probe(String host, int port, int timeoutMs) {
         try (Socket s = new Socket()) {
-            try {
-                s.connect(new InetSocketAddress(host, port), timeoutMs);
-            } catch (IOException e) {
-                return Answer.NO_PORT;
-            }
+            s.connect(new InetSocketAddress(host, port), timeoutMs);
             s.setSoTimeout(timeoutMs);
             InputStream in = s.getInputStream();
-            byte[] buf = new byte[4];
-            int n = in.readNBytes(buf, 0, 4);
-            return n == 4 && "SSH-".equals(new String(buf, StandardCharsets.US_ASCII)) ? Answer.BANNER : Answer.CLOSED;
-        } catch (SocketTimeoutException e) {
-            return Answer.SILENT;
+            byte[] buf = new byte[BANNER.length];
+            int n = in.readNBytes(buf, 0, buf.length);
+            return n == buf.length && Arrays.equals(buf, BANNER);
         } catch (IOException e) {
-            return Answer.CLOSED;
+            return false;
         }
     }
 
     /**
-     * Repeated probes of one VM's SSH port that do not pile up on a slow server. Until the guest has
-     * closed a connection, a silent one may mean its network is not up (the connection's SYN is
-     * lost), so each probe gives up after a second and the next one starts afresh. Once the guest
-     * has closed one, its network is up: a connection it keeps silent was accepted by a server still
-     * starting its per-connection process (OpenSSH 9.8+ execs {@code sshd-session} for each, seconds
-     * under TCG on a busy machine), so the probe waits on it for its banner instead of leaving it for
-     * a new one, which would start yet another such process in the guest every second.
+     * Repeated probes of one VM's SSH port that do not pile up on a slow server. A connection the
+     * guest keeps silent is either lost (its SYN went out before the guest's network was up) or
+     * accepted by a server still starting (a systemd socket holds it until sshd runs; OpenSSH 9.8+
+     * execs {@code sshd-session} for each, seconds under TCG on a busy machine). The probe cannot
+     * tell which, so it keeps every silent connection open, for its banner, and opens a new one each
+     * second beside them up to {@link #MAX_OPEN}: a lost one is made up for at once, and a slow
+     * server gets at most that many sessions to start, not one more each second it is slow (500 in
+     * 10 minutes for a Debian 13 guest on a busy machine). Connections closed by the guest (nothing
+     * listens yet) are dropped, and the next one is opened at once.
      */
-    public static final class Probe {
+    public static final class Probe implements AutoCloseable {
 
-        static final int FIRST_TIMEOUT_MS = 1000;
-        static final int ACCEPTED_TIMEOUT_MS = 60_000;
+        static final int MAX_OPEN = 4;
+        static final long NEW_CONNECTION_EVERY_MS = 1000;
 
-        private final String host;
-        private final int port;
-        private boolean guestNetworkUp;
+        private final InetSocketAddress address;
+        private final Selector selector;
+        /** When the last connection was opened; null when the next one may be opened at once. */
+        private Long lastOpened;
 
-        public Probe(String host, int port) {
-            this.host = host;
-            this.port = port;
+        public Probe(String host, int port) throws IOException {
+            this.address = new InetSocketAddress(host, port);
+            this.selector = Selector.open();
         }
 
-        /** One probe, waiting at most {@code maxWaitMs}: true if the banner came. */
-        public boolean answers(long maxWaitMs) {
-            int timeout = (int) Math.max(1, Math.min(guestNetworkUp ? ACCEPTED_TIMEOUT_MS : FIRST_TIMEOUT_MS, maxWaitMs));
-            Answer answer = probe(host, port, timeout);
-            if (answer == Answer.CLOSED) {
-                guestNetworkUp = true;
+        /**
+         * Waits up to {@code maxWaitMs} (at most a second, so the caller can look at its VM between
+         * calls): true once one of the connections has the server's banner.
+         */
+        public boolean answers(long maxWaitMs) throws IOException {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(Math.max(maxWaitMs, 1),
+                    NEW_CONNECTION_EVERY_MS));
+            while (true) {
+                long now = System.nanoTime();
+                if (open() < MAX_OPEN && (lastOpened == null
+                        || now - lastOpened >= TimeUnit.MILLISECONDS.toNanos(NEW_CONNECTION_EVERY_MS))) {
+                    lastOpened = connect() ? now : null;
+                }
+                long waitMs = TimeUnit.NANOSECONDS.toMillis(end - now);
+                if (open() == 0 || waitMs <= 0) {
+                    // refused, or every connection closed by the guest: the caller pauses, then probes anew
+                    return false;
+                }
+                selector.select(waitMs);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (readBanner(key)) {
+                        return true;
+                    }
+                }
+                selector.selectedKeys().clear();
+                if (open() == 0) {
+                    return false;
+                }
             }
-            return answer == Answer.BANNER;
+        }
+
+        /** The connections open now. */
+        int open() {
+            return selector.isOpen() ? (int) selector.keys().stream().filter(SelectionKey::isValid).count() : 0;
+        }
+
+        /** Opens a connection; false if it was refused at once (nothing listens on the port yet). */
+        private boolean connect() throws IOException {
+            SocketChannel channel = SocketChannel.open();
+            try {
+                channel.configureBlocking(false);
+                boolean connected = channel.connect(address);
+                channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                        ByteBuffer.allocate(BANNER.length));
+                return true;
+            } catch (IOException e) {
+                channel.close();
+                return false;
+            }
+        }
+
+        /** True if the key's connection has the banner; drops a connection that failed or closed. */
+        private boolean readBanner(SelectionKey key) {
+            SocketChannel channel = (SocketChannel) key.channel();
+            ByteBuffer buf = (ByteBuffer) key.attachment();
+            try {
+                if (key.isConnectable()) {
+                    channel.finishConnect();
+                    key.interestOps(SelectionKey.OP_READ);
+                    return false;
+                }
+                if (channel.read(buf) >= 0 && buf.hasRemaining()) {
+                    return false;
+                }
+                if (!buf.hasRemaining() && Arrays.equals(buf.array(), BANNER)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // refused or reset
+            }
+            close(key);
+            lastOpened = null;
+            return false;
+        }
+
+        private static void close(SelectionKey key) {
+            key.cancel();
+            try {
+                key.channel().close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+
+        /** Closes every connection. */
+        @Override
+        public void close() {
+            for (SelectionKey key : selector.keys()) {
+                close(key);
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
     }
 }

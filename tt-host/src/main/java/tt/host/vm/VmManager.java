@@ -302,7 +302,15 @@ public final class VmManager implements AutoCloseable {
         }
         long deadline = t0 + TimeUnit.SECONDS.toNanos(defaults.bootTimeoutSeconds());
         int port = vm.ports.get(22);
-        SshBanner.Probe ssh = new SshBanner.Probe(address, port);
+        try (SshBanner.Probe ssh = new SshBanner.Probe(address, port)) {
+            awaitBanner(vm, ssh, t0, deadline, port);
+        } catch (IOException e) {
+            LOG.warn("vm {}: cannot probe its SSH port {}: {}", vm.id, port, e.toString());
+            vm.markFailed("tt-host could not probe the VM's SSH port: " + e.getMessage());
+        }
+    }
+
+    private void awaitBanner(Vm vm, SshBanner.Probe ssh, long t0, long deadline, int port) throws IOException {
         while (System.nanoTime() < deadline && vm.state() == VmState.BOOTING && !vm.isDeleting()) {
             if (ssh.answers(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
                 if (vm.markReady()) {

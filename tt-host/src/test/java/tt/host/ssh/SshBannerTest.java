@@ -20,8 +20,9 @@ class SshBannerTest {
 
     /**
      * A forwarded port as QEMU's user networking makes it: every connection is accepted; the first
-     * {@code refused} are closed at once (nothing listens in the guest yet), the later ones get the
-     * banner {@code bannerDelayMs} after they were accepted (a server slow to start its session).
+     * {@code closed} are closed at once (nothing listens in the guest yet), the next {@code silent}
+     * get nothing (a SYN lost before the guest's network was up), the later ones get the banner
+     * {@code bannerDelayMs} after they were accepted (a server slow to start each session).
      */
     private static final class ForwardedPort implements AutoCloseable {
 
@@ -30,7 +31,7 @@ class SshBannerTest {
         private final Thread thread;
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-        ForwardedPort(int refused, long bannerDelayMs) throws IOException {
+        ForwardedPort(int closed, int silent, long bannerDelayMs) throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             thread = new Thread(() -> {
                 while (!server.isClosed()) {
@@ -38,9 +39,13 @@ class SshBannerTest {
                         Socket s = server.accept();
                         sockets.add(s);
                         int n = accepted.incrementAndGet();
-                        Thread answer = new Thread(() -> answer(s, n <= refused, bannerDelayMs));
-                        answer.setDaemon(true);
-                        answer.start();
+                        if (n <= closed) {
+                            s.close();
+                        } else if (n > closed + silent) {
+                            Thread answer = new Thread(() -> banner(s, bannerDelayMs));
+                            answer.setDaemon(true);
+                            answer.start();
+                        }
                     } catch (IOException e) {
                         return;
                     }
@@ -49,14 +54,12 @@ class SshBannerTest {
             thread.start();
         }
 
-        private static void answer(Socket s, boolean refuse, long delayMs) {
-            try (s; OutputStream out = s.getOutputStream()) {
-                if (!refuse) {
-                    Thread.sleep(delayMs);
-                    out.write("SSH-2.0-OpenSSH_10.0\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    s.getInputStream().read();
-                }
+        private static void banner(Socket s, long delayMs) {
+            try {
+                Thread.sleep(delayMs);
+                OutputStream out = s.getOutputStream();
+                out.write("SSH-2.0-OpenSSH_10.0\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
             } catch (IOException | InterruptedException e) {
                 // the probe went away
             }
@@ -76,49 +79,67 @@ class SshBannerTest {
         }
     }
 
+    /** Probes as tt-host does (a pause of 50 ms between calls) until the banner or {@code calls} calls. */
+    private static boolean probe(SshBanner.Probe probe, int calls) throws Exception {
+        for (int i = 0; i < calls; i++) {
+            if (probe.answers(60_000)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
     @Test
-    void aSlowServerBehindAGuestThatHasClosedAConnectionGetsOneConnectionNotOneASecond() throws Exception {
-        try (ForwardedPort port = new ForwardedPort(1, 2 * SshBanner.Probe.FIRST_TIMEOUT_MS + 500)) {
-            SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port());
-            assertFalse(probe.answers(60_000), "the first connection is closed: no server yet");
-            assertTrue(probe.answers(60_000), "the slow server's banner is waited for");
-            assertEquals(2, port.accepted.get(), "one connection for the slow server, not a new one each second");
+    void aServerSlowToStartEachSessionGetsAtMostMaxOpenConnectionsNotOneASecond() throws Exception {
+        long slow = (SshBanner.Probe.MAX_OPEN + 4) * SshBanner.Probe.NEW_CONNECTION_EVERY_MS;
+        try (ForwardedPort port = new ForwardedPort(1, 0, slow);
+             SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port())) {
+            assertTrue(probe(probe, 100), "the slow server's banner is waited for");
+            assertTrue(port.accepted.get() <= 1 + SshBanner.Probe.MAX_OPEN, "connections: " + port.accepted.get());
         }
     }
 
     @Test
-    void untilTheGuestHasClosedAConnectionASilentOneIsLeftAfterTheFirstTimeout() throws Exception {
-        try (ForwardedPort port = new ForwardedPort(0, 5 * SshBanner.Probe.FIRST_TIMEOUT_MS)) {
-            SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port());
-            // silent like a SYN lost while the guest's network is down: the next probe starts afresh
-            assertFalse(probe.answers(60_000));
-            assertEquals(1, port.accepted.get());
+    void aSilentConnectionDoesNotHoldUpTheNextOne() throws Exception {
+        try (ForwardedPort port = new ForwardedPort(0, 1, 0);
+             SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port())) {
+            assertTrue(probe(probe, 100), "the second connection's banner");
+            assertEquals(2, port.accepted.get());
         }
     }
 
     @Test
-    void aProbeWaitsNoLongerThanItIsGiven() throws Exception {
-        try (ForwardedPort port = new ForwardedPort(1, 60_000)) {
-            SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port());
-            assertFalse(probe.answers(60_000));
-            assertFalse(probe.answers(200), "no banner within the time left");
+    void aConnectionTheGuestClosesIsFollowedByANewOneAtOnce() throws Exception {
+        try (ForwardedPort port = new ForwardedPort(3, 0, 0);
+             SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port())) {
+            // three closed connections, then the banner: four calls, not a second's wait after each close
+            assertTrue(probe(probe, 4 + 1), "connections: " + port.accepted.get());
+            assertEquals(4, port.accepted.get());
         }
     }
 
     @Test
-    void aPortNothingListensOnIsNotTakenForTheGuestsNetwork() throws Exception {
+    void aProbeIsBackWithinTheTimeItIsGivenAndClosesItsConnections() throws Exception {
+        try (ForwardedPort port = new ForwardedPort(0, 0, 60_000)) {
+            SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port());
+            assertFalse(probe.answers(200), "no banner within the time given");
+            assertEquals(1, probe.open());
+            probe.close();
+            assertEquals(0, probe.open());
+        }
+    }
+
+    @Test
+    void aPortNothingListensOnIsNoAnswer() throws Exception {
         int free;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             free = s.getLocalPort();
         }
-        assertEquals(SshBanner.Answer.NO_PORT, SshBanner.probe("127.0.0.1", free, 1000));
-        assertEquals(SshBanner.Answer.BANNER, bannerOf(0));
-        assertEquals(SshBanner.Answer.CLOSED, bannerOf(1));
-    }
-
-    private static SshBanner.Answer bannerOf(int refused) throws Exception {
-        try (ForwardedPort port = new ForwardedPort(refused, 0)) {
-            return SshBanner.probe("127.0.0.1", port.port(), 5000);
+        try (SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", free)) {
+            assertFalse(probe.answers(60_000));
+            assertEquals(0, probe.open());
         }
+        assertFalse(SshBanner.answers("127.0.0.1", free, 1000));
     }
 }
