@@ -1,9 +1,7 @@
 package tt.host.ssh;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -21,20 +19,6 @@ public final class SshBanner {
     private static final byte[] BANNER = "SSH-".getBytes(StandardCharsets.US_ASCII);
 
     private SshBanner() {
-    }
-
-    /** One connection: true if the server's banner came within the timeout. */
-    public static boolean answers(String host, int port, int timeoutMs) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), timeoutMs);
-            s.setSoTimeout(timeoutMs);
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[BANNER.length];
-            int n = in.readNBytes(buf, 0, buf.length);
-            return n == buf.length && Arrays.equals(buf, BANNER);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /**
