@@ -36,6 +36,8 @@ final class AgentBenchmark {
     /** About the size of Jenkins' agent.jar, so the upload costs what it will. */
     private static final int AGENT_JAR_BYTES = 1_500_000;
     private static final Duration SNAPSHOT_BUILT = Duration.ofMinutes(10);
+    private static final AgentVms.Spec SPEC = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(),
+            null, null, 1, 512, null, 30);
     /** The launch log's lines that end a phase, in order, and the phase each ends. */
     private static final String[][] PHASES = {
         {"tt: SSH to ", "SSH login"},
@@ -97,14 +99,12 @@ final class AgentBenchmark {
     private static Map<String, Double> launch(TinyPool pool, byte[] jar, String label, String jvmOptions)
             throws Exception {
         AgentVms vms = new AgentVms(pool.client());
-        AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null,
-                1, 512, null, 30);
         AgentKeys keys = AgentKeys.generate("bench");
         String env = AgentNames.envName("benchmark", label, System.nanoTime() % 1_000_000);
         long t0 = System.nanoTime();
         Map<String, Double> times = new HashMap<>();
         try {
-            vms.create(env, spec, keys.publicKey());
+            vms.create(env, SPEC, keys.publicKey());
             AgentVms.ReadyVm vm = vms.awaitReady(env, Duration.ofSeconds(180));
             long ready = System.nanoTime();
             times.put("ready", (ready - t0) / 1e9);
