@@ -352,14 +352,11 @@ final class HostBenchmark {
     static void awaitBanner(String address, int port, Process qemu) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
         try (SshBanner.Probe ssh = new SshBanner.Probe(address, port)) {
-            while (!ssh.answers(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
+            if (!ssh.await(deadline, () -> qemu == null || qemu.isAlive())) {
                 if (qemu != null && !qemu.isAlive()) {
                     throw new IllegalStateException("bare QEMU exited with " + qemu.exitValue() + " before SSH answered");
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(address + ":" + port + " did not answer SSH within 15 minutes");
-                }
-                Thread.sleep(50);
+                throw new IllegalStateException(address + ":" + port + " did not answer SSH within 15 minutes");
             }
         }
     }

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Whether an SSH server answers on a port. A forwarded port accepts connections before the guest
@@ -36,6 +37,7 @@ public final class SshBanner {
 
         static final int MAX_OPEN = 4;
         static final long NEW_CONNECTION_EVERY_MS = 1000;
+        static final long PAUSE_MS = 50;
 
         private final InetSocketAddress address;
         private final Selector selector;
@@ -76,6 +78,22 @@ public final class SshBanner {
                     return false;
                 }
             }
+        }
+
+        /**
+         * Probes until the server answers (true), or {@code deadlineNanos} (a {@link System#nanoTime()})
+         * passes or {@code stillWanted} turns false (false). {@code stillWanted} is asked at least once
+         * a second; after a round in which every connection was refused or closed, the probe pauses
+         * {@link #PAUSE_MS}.
+         */
+        public boolean await(long deadlineNanos, BooleanSupplier stillWanted) throws IOException, InterruptedException {
+            while (System.nanoTime() < deadlineNanos && stillWanted.getAsBoolean()) {
+                if (answers(TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()))) {
+                    return true;
+                }
+                Thread.sleep(PAUSE_MS);
+            }
+            return false;
         }
 
         /** The connections open now. */

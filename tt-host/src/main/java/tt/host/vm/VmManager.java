@@ -311,28 +311,28 @@ public final class VmManager implements AutoCloseable {
     }
 
     private void awaitBanner(Vm vm, SshBanner.Probe ssh, long t0, long deadline, int port) throws IOException {
-        while (System.nanoTime() < deadline && vm.state() == VmState.BOOTING && !vm.isDeleting()) {
-            if (ssh.answers(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))) {
-                if (vm.markReady()) {
-                    Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                    LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({})", vm.id, address, port, took.toMillis(),
-                            vm.restoredFrom == null ? "cold boot" : "from snapshot");
-                    Timer.builder("tt_vm_boot").description("a VM's start (or its warm hand-out) to its SSH banner")
-                            .tag("boot", vm.restoredFrom == null ? "cold" : "snapshot")
-                            .tag("image", vm.image.name().toString()).publishPercentileHistogram().register(registry)
-                            .record(took);
-                    measureSpeedOnce(vm);
-                    if (vm.restoredFrom == null) {
-                        snapshots.buildLater(vm);
-                    }
+        boolean answered;
+        try {
+            answered = ssh.await(deadline, () -> vm.state() == VmState.BOOTING && !vm.isDeleting());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (answered) {
+            if (vm.markReady()) {
+                Duration took = Duration.ofNanos(System.nanoTime() - t0);
+                LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({})", vm.id, address, port, took.toMillis(),
+                        vm.restoredFrom == null ? "cold boot" : "from snapshot");
+                Timer.builder("tt_vm_boot").description("a VM's start (or its warm hand-out) to its SSH banner")
+                        .tag("boot", vm.restoredFrom == null ? "cold" : "snapshot")
+                        .tag("image", vm.image.name().toString()).publishPercentileHistogram().register(registry)
+                        .record(took);
+                measureSpeedOnce(vm);
+                if (vm.restoredFrom == null) {
+                    snapshots.buildLater(vm);
                 }
-                return;
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
+            return;
         }
         if (vm.state() == VmState.BOOTING && !vm.isDeleting()) {
             String why = "no SSH answer within " + defaults.bootTimeoutSeconds() + " s; console ends with: "

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,6 +91,12 @@ class SshBannerTest {
         return false;
     }
 
+    private static int portNothingListensOn() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void aServerSlowToStartEachSessionGetsAtMostMaxOpenConnectionsNotOneASecond() throws Exception {
         long slow = (SshBanner.Probe.MAX_OPEN + 4) * SshBanner.Probe.NEW_CONNECTION_EVERY_MS;
@@ -132,13 +139,39 @@ class SshBannerTest {
 
     @Test
     void aPortNothingListensOnIsNoAnswer() throws Exception {
-        int free;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            free = s.getLocalPort();
-        }
+        int free = portNothingListensOn();
         try (SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", free)) {
             assertFalse(probe.answers(60_000));
             assertEquals(0, probe.open());
+        }
+    }
+
+    @Test
+    void awaitIsTrueOnceTheServerAnswersAfterRefusals() throws Exception {
+        try (ForwardedPort port = new ForwardedPort(2, 0, 0);
+             SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port())) {
+            assertTrue(probe.await(System.nanoTime() + TimeUnit.MINUTES.toNanos(1), () -> true));
+            assertEquals(3, port.accepted.get());
+        }
+    }
+
+    @Test
+    void awaitStopsAsSoonAsTheVmIsNoLongerWaitedFor() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        try (ForwardedPort port = new ForwardedPort(0, 0, 600_000);
+             SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port())) {
+            assertFalse(probe.await(System.nanoTime() + TimeUnit.MINUTES.toNanos(10), () -> asked.incrementAndGet() <= 2));
+            assertEquals(3, asked.get(), "asked before each of two probes, then once more: stop");
+        }
+    }
+
+    @Test
+    void awaitIsFalseAtTheDeadline() throws Exception {
+        int free = portNothingListensOn();
+        try (SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", free)) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            assertFalse(probe.await(deadline, () -> true));
+            assertTrue(System.nanoTime() >= deadline, "it gave up at the deadline, not before");
         }
     }
 }
