@@ -20,6 +20,8 @@ CPU=
 BUILDER=
 CMDLINE_EXTRA=
 SEED_AGENT=
+BOOT=
+DISK_SIZE=
 # shellcheck source=lib/build.sh
 source "$IMAGES_DIR/lib/build.sh"
 # shellcheck source=/dev/null

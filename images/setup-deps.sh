@@ -9,7 +9,7 @@
 set -euo pipefail
 packages=(qemu-system-x86 qemu-system-arm qemu-system-misc qemu-utils busybox-static cpio e2fsprogs binutils curl postgresql
   openssh-client mmdebstrap debian-archive-keyring arch-test qemu-user-static binfmt-support genisoimage systemd
-  autopkgtest dpkg-dev)
+  autopkgtest dpkg-dev fdisk ovmf qemu-efi-aarch64)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -2,8 +2,11 @@
 # and the recipe. mmdebstrap installs a real Debian (systemd, OpenSSH, a JRE, ...) from the Debian
 # archive into a directory; its kernel and initramfs-tools initrd go next to the disk for QEMU's
 # direct kernel boot, and the directory becomes one ext4 file system (label ttroot) on the whole
-# disk, an 8 GiB thin qcow2. The .debs are kept in $TT_CACHE_DIR/debian/SUITE (one pool per suite,
-# shared by the architectures), so a rebuild downloads none again. See images/README.md.
+# disk, an 8 GiB thin qcow2. With BOOT=bios the disk is made the way cloud images are instead: a
+# partition table, the file system in its first partition, GRUB in the disk's first megabyte, so
+# that the PC firmware boots it with no kernel next to it. The .debs are kept in
+# $TT_CACHE_DIR/debian/SUITE (one pool per suite, shared by the architectures), so a rebuild
+# downloads none again. See images/README.md.
 #
 # Recipe variables: IMAGE_NAME DEB_ARCH QEMU_ARCH CONSOLE MACHINE CPU MIN_MEM_MIB, and
 #   DEBIAN_SUITE     bookworm, trixie, ...
@@ -13,12 +16,19 @@
 #   EXTRA_PACKAGES   more packages (optional)
 #   SEED_AGENT       tt (default: guest/debian/tt-seed reads the seed disk) or cloud-init
 #   CMDLINE_EXTRA    more kernel parameters (optional)
+#   BOOT             kernel (default: tt-host boots the kernel next to the disk) or bios (GRUB on a
+#                    partitioned disk, booted by the firmware: a cloud image, for tt image import)
+#   DISK_SIZE        the disk's virtual size (default 8G)
 
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-DEBIAN_DISK_SIZE=8G
 DEBIAN_GUEST_DIR="$IMAGES_DIR/guest/debian"
 : "${SEED_AGENT:=tt}"
+: "${BOOT:=kernel}"
+: "${DISK_SIZE:=8G}"
+[ "$BOOT" = kernel ] || [ "$BOOT" = bios ] || die "BOOT must be kernel or bios, not '$BOOT'"
+# A BOOT=bios disk: its one partition starts at 1 MiB, and GRUB's core image sits before it.
+DEBIAN_PART_START_SECTOR=2048
 
 # What every image holds besides the kernel and the JRE.
 DEBIAN_BASE_PACKAGES=(systemd systemd-sysv udev initramfs-tools zstd kmod openssh-server git coreutils procps
@@ -44,9 +54,14 @@ DEBIAN_MASKED_GENERATORS=(systemd-cryptsetup-generator systemd-debug-generator s
   systemd-tpm2-generator systemd-import-generator systemd-factory-reset-generator systemd-ssh-generator
   systemd-storagetm-generator)
 
-# The guest kernel's command line (root is the first virtio disk; the seed is the second).
+# The root file system: the whole first virtio disk, or its first partition (BOOT=bios).
+debian_root_device() {
+  if [ "$BOOT" = bios ]; then echo /dev/vda1; else echo /dev/vda; fi
+}
+
+# The guest kernel's command line (root is on the first virtio disk; the seed is the second).
 debian_cmdline() {
-  echo "root=/dev/vda rw rootflags=noinit_itable console=$CONSOLE quiet panic=-1${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}"
+  echo "root=$(debian_root_device) rw rootflags=noinit_itable console=$CONSOLE quiet panic=-1${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}"
 }
 
 # debian_pool_out ROOTFS POOL : keeps the chroot's downloaded .debs in the pool (atomically: other
@@ -128,7 +143,13 @@ debian_configure() {
   printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$r/etc/hosts"
   rm -f "$r/etc/resolv.conf"
   printf 'nameserver 10.0.2.3\n' > "$r/etc/resolv.conf"
-  printf '# the root file system (the whole first virtio disk), grown to the disk at boot\n/dev/vda / ext4 rw,relatime,noinit_itable,x-systemd.growfs 0 0\n' > "$r/etc/fstab"
+  if [ "$BOOT" = bios ]; then
+    printf '# the root file system; cloud-init grows the partition and the file system to the disk at boot\n%s / ext4 rw,relatime,noinit_itable 0 0\n' \
+      "$(debian_root_device)" > "$r/etc/fstab"
+  else
+    printf '# the root file system (the whole first virtio disk), grown to the disk at boot\n%s / ext4 rw,relatime,noinit_itable,x-systemd.growfs 0 0\n' \
+      "$(debian_root_device)" > "$r/etc/fstab"
+  fi
   # a machine id per VM: empty means "first boot", systemd makes one (presets are applied below already)
   : > "$r/etc/machine-id"
   rm -f "$r/var/lib/dbus/machine-id"
@@ -192,16 +213,63 @@ debian_configure() {
   mkdir -p "$r"/usr/share/man/man{1,2,3,4,5,6,7,8}
 }
 
-# debian_disk ROOTFS OUT_QCOW2 : one ext4 file system (label ttroot) on the whole 8 GiB disk,
-# holding ROOTFS; a thin qcow2 (only written blocks take space).
+# debian_disk ROOTFS OUT_QCOW2 : one ext4 file system (label ttroot) on the whole disk, holding
+# ROOTFS; a thin qcow2 (only written blocks take space).
 debian_disk() {
   local rootfs=$1 out=$2 raw="$WORK/disk.raw"
   rm -f "$raw"
-  truncate -s "$DEBIAN_DISK_SIZE" "$raw"
-  # inode tables and journal written now (as zeros, which the qcow2 does not store), so the guest
-  # kernel does not zero them in the background on every VM's overlay
-  mkfs.ext4 -q -F -L ttroot -E root_owner=0:0,lazy_itable_init=0,lazy_journal_init=0 -d "$rootfs" "$raw" \
-    || die "mkfs.ext4 failed"
+  truncate -s "$DISK_SIZE" "$raw"
+  debian_mkfs "$rootfs" "$raw"
+  qemu-img convert -q -O qcow2 "$raw" "$out"
+  rm -f "$raw"
+}
+
+# debian_mkfs ROOTFS FILE [OFFSET_BYTES SIZE_KIB] : the ext4 file system holding ROOTFS, on all of
+# FILE or on SIZE_KIB of it from OFFSET_BYTES. Inode tables and journal are written now (as zeros,
+# which the qcow2 does not store), so the guest kernel does not zero them in the background on
+# every VM's overlay.
+debian_mkfs() {
+  local rootfs=$1 file=$2 offset=${3:-} size=${4:-}
+  mkfs.ext4 -q -F -L ttroot -E "root_owner=0:0,lazy_itable_init=0,lazy_journal_init=0${offset:+,offset=$offset}" \
+    -d "$rootfs" "$file" ${size:+"${size}k"} || die "mkfs.ext4 failed"
+}
+
+# debian_bios_disk ROOTFS KERNEL_VERSION OUT_QCOW2 : a disk the PC firmware boots, made as cloud
+# images are, with no loop device: a DOS partition table with one Linux partition from 1 MiB to the
+# end holding ROOTFS, GRUB's boot sector in the MBR and its core image (from the image's own
+# grub-pc-bin, made with grub-mkimage in the chroot) in the sectors after it, before the partition.
+# GRUB's boot sector loads the core image from sector 1 and the core image the rest of itself from
+# sector 2: the places they name when grub-install has not changed them. The core image finds
+# /boot/grub/grub.cfg on the partition; it boots the kernel and initrd under /boot.
+debian_bios_disk() {
+  local rootfs=$1 kver=$2 out=$3 raw="$WORK/disk.raw" grub="$rootfs/boot/grub" sectors core_max
+  [ -f "$rootfs/usr/lib/grub/i386-pc/boot.img" ] || die "grub-pc-bin is not in the image (BOOT=bios needs it)"
+  install -d "$grub"
+  cp -r "$rootfs/usr/lib/grub/i386-pc" "$grub/"
+  cat > "$grub/grub.cfg" <<CFG
+# made by TT's image build (images/lib/debian.sh), not by update-grub
+set timeout=0
+serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console
+menuentry 'Debian GNU/Linux ($kver)' {
+  linux /boot/vmlinuz-$kver $(debian_cmdline)
+  initrd /boot/initrd.img-$kver
+}
+CFG
+  chroot "$rootfs" grub-mkimage -O i386-pc -o /boot/grub/i386-pc/core.img -p '(hd0,msdos1)/boot/grub' \
+    biosdisk part_msdos ext2 || die "grub-mkimage failed"
+  core_max=$(( (DEBIAN_PART_START_SECTOR - 1) * 512 ))
+  [ "$(stat -c %s "$grub/i386-pc/core.img")" -le "$core_max" ] || die "GRUB's core image is larger than $core_max bytes"
+  rm -f "$raw"
+  truncate -s "$DISK_SIZE" "$raw"
+  printf 'label: dos\nstart=%s, type=83, bootable\n' "$DEBIAN_PART_START_SECTOR" | sfdisk -q "$raw" \
+    || die "sfdisk failed"
+  sectors=$(( $(stat -c %s "$raw") / 512 - DEBIAN_PART_START_SECTOR ))
+  debian_mkfs "$rootfs" "$raw" $((DEBIAN_PART_START_SECTOR * 512)) $((sectors / 2))
+  # the boot sector's code only: the partition table and the disk signature after byte 440 stay
+  dd if="$grub/i386-pc/boot.img" of="$raw" bs=440 count=1 conv=notrunc status=none
+  dd if="$grub/i386-pc/core.img" of="$raw" bs=512 seek=1 conv=notrunc status=none
   qemu-img convert -q -O qcow2 "$raw" "$out"
   rm -f "$raw"
 }
@@ -210,19 +278,27 @@ debian_disk() {
 # disk (ISO 9660 labelled cidata: meta-data, user-data, tt/hostname, tt/authorized_keys), read by
 # tt-seed or cloud-init, the way clouds personalise their images.
 # "agent": "tt": the guest runs TT's agent (tt-agent.service), so its VMs start from snapshots.
+# A BOOT=bios image names its firmware instead of a kernel, as an imported cloud image does, and
+# no agent: a guest learns that its identity comes from the agent on the kernel command line, which
+# tt-host gives only to the kernels it boots itself.
 debian_write_manifest() {
+  local boot agent='"agent": "tt",'
+  if [ "$BOOT" = bios ]; then
+    boot='"firmware": "bios",'
+    agent=
+  else
+    boot=$(printf '"kernel": "vmlinuz",\n  "initrd": "initrd.img",\n  "cmdline": "%s",' "$(debian_cmdline)")
+  fi
   cat > "$1/image.json" <<JSON
 {
   "name": "$IMAGE_NAME",
   "arch": "$QEMU_ARCH",
-  "kernel": "vmlinuz",
-  "initrd": "initrd.img",
+  $boot
   "disk": "disk.qcow2",
-  "cmdline": "$(debian_cmdline)",
   "sshUser": "root",
   "minMemMib": $MIN_MEM_MIB,
-  "seed": "nocloud",
-  "agent": "tt",
+  "seed": "nocloud",${agent:+
+  $agent}
   "machine": "$MACHINE"${CPU:+,
   \"cpu\": \"$CPU\"}
 }
@@ -261,6 +337,7 @@ build_image() {
   rootfs="$WORK/rootfs"
   packages=("$KERNEL_PACKAGE" "$JRE_PACKAGE" "${DEBIAN_BASE_PACKAGES[@]}" "${EXTRA_PACKAGES[@]}")
   [ "$SEED_AGENT" = cloud-init ] && packages+=(cloud-init)
+  [ "$BOOT" = bios ] && packages+=(grub-pc-bin)
   local IFS=,
   local include="${packages[*]}"
   unset IFS
@@ -333,12 +410,16 @@ build_image() {
   stage="$out_dir/.building-$IMAGE_NAME"
   rm -rf "$stage"
   mkdir -p "$stage"
-  cp "$rootfs"/boot/vmlinu[xz]-"$kver" "$stage/vmlinuz"
-  cp "$rootfs/boot/initrd.img-$kver" "$stage/initrd.img"
   echo "$kver" > "$stage/kernel-version"
-  debian_disk "$rootfs" "$stage/disk.qcow2"
+  if [ "$BOOT" = bios ]; then
+    debian_bios_disk "$rootfs" "$kver" "$stage/disk.qcow2"
+  else
+    cp "$rootfs"/boot/vmlinu[xz]-"$kver" "$stage/vmlinuz"
+    cp "$rootfs/boot/initrd.img-$kver" "$stage/initrd.img"
+    debian_disk "$rootfs" "$stage/disk.qcow2"
+  fi
   debian_write_manifest "$stage"
   rm -rf "$out_dir/$IMAGE_NAME"
   mv "$stage" "$out_dir/$IMAGE_NAME"
-  log "built $IMAGE_NAME (kernel $kver): vmlinuz $(du -h "$out_dir/$IMAGE_NAME/vmlinuz" | cut -f1), initrd $(du -h "$out_dir/$IMAGE_NAME/initrd.img" | cut -f1), disk $(du -h "$out_dir/$IMAGE_NAME/disk.qcow2" | cut -f1) (virtual $DEBIAN_DISK_SIZE)"
+  log "built $IMAGE_NAME (kernel $kver, boot: $BOOT): $(cd "$out_dir/$IMAGE_NAME" && du -h --apparent-size -- * | awk '{printf "%s %s, ", $2, $1}')disk virtual size $DISK_SIZE"
 }

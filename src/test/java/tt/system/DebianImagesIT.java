@@ -243,23 +243,31 @@ class DebianImagesIT {
     }
 
     /**
-     * tt image import of a cloud image the user downloaded. It needs an image that boots through its
-     * firmware (BIOS or UEFI), which no recipe here makes (their disks boot the kernel next to them
-     * and hold no boot loader), and nothing is downloaded by the tests: it runs when
-     * TT_TEST_CLOUD_IMAGE names such a file (TT_TEST_CLOUD_IMAGE_ARCH: its architecture, x86_64 if unset).
+     * tt image import of a cloud image as a user brings one: a partitioned disk that boots through its
+     * firmware, personalised by cloud-init, grown by it at boot. The image is the debian-12-cloudimg
+     * recipe's disk (SeaBIOS, GRUB in the MBR, cloud-init with growpart), or the file
+     * TT_TEST_CLOUD_IMAGE names (a downloaded one; TT_TEST_CLOUD_IMAGE_ARCH: its architecture,
+     * x86_64 if unset). The imported disk is made 8 GiB; the guest must grow its root file system to it.
      */
     @Test
     @Order(4)
     void aCloudImageTheUserBringsIsImportedBootedAndLoggedInto() throws Exception {
-        String file = System.getenv("TT_TEST_CLOUD_IMAGE");
-        assumeTrue(file != null && !file.isBlank() && Files.isRegularFile(Path.of(file)), "tt image import needs a"
-                + " cloud image that boots through its firmware; none is built here and the tests download nothing:"
-                + " download one (e.g. https://cloud.debian.org/images/cloud/bookworm/latest/"
-                + "debian-12-genericcloud-amd64.qcow2) and set TT_TEST_CLOUD_IMAGE=FILE (and TT_TEST_CLOUD_IMAGE_ARCH"
-                + " if it is not x86_64)");
-        String arch = System.getenv().getOrDefault("TT_TEST_CLOUD_IMAGE_ARCH", "x86_64");
+        String given = System.getenv("TT_TEST_CLOUD_IMAGE");
+        Path file;
+        String arch;
+        if (given != null && !given.isBlank()) {
+            file = Path.of(given);
+            assertTrue(Files.isRegularFile(file), "TT_TEST_CLOUD_IMAGE=" + given + " is not a file");
+            arch = System.getenv().getOrDefault("TT_TEST_CLOUD_IMAGE_ARCH", "x86_64");
+        } else {
+            Recipe cloud = DebianImages.DEBIAN_12_CLOUDIMG_X86_64;
+            file = DebianImages.built(cloud).map(d -> d.resolve("disk.qcow2")).orElse(null);
+            assumeTrue(file != null, DebianImages.missing(cloud) + " (or set TT_TEST_CLOUD_IMAGE to a downloaded"
+                    + " cloud image, e.g. debian-12-genericcloud-amd64.qcow2)");
+            arch = cloud.arch();
+        }
         String name = "qemu:cloudimg-1:cloud." + arch;
-        TtCli.Result r = tt.run("image", "import", file, "--os", "cloudimg-1", "--arch", arch, "--image-path",
+        TtCli.Result r = tt.run("image", "import", file.toString(), "--os", "cloudimg-1", "--arch", arch, "--image-path",
                 images.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
         Wait.until("the imported image in the pool", Duration.ofMinutes(2),
@@ -270,10 +278,19 @@ class DebianImagesIT {
             String vm = Json.mapper().readTree(tt.run("env", "show", "IMP", "-o", "json").out()).get("vms").get(0)
                     .get("name").asText();
             r = tt.run("env", "ssh", "IMP", vm, "-i", key.toString(), "--cmd",
-                    "echo \"hostname=$(hostname)\"; echo \"ci=$(cloud-init status --wait 2>&1 | tail -n1)\"");
-            assertEquals(0, r.exitCode(), "a real OpenSSH login with the user's key, put in by cloud-init: " + r.out()
+                    "echo \"ci=$(cloud-init status --wait 2>&1 | tail -n1)\"; echo \"hostname=$(hostname)\"; "
+                            + "echo \"disk=$(lsblk -bdno SIZE /dev/vda)\"; "
+                            + "echo \"rootfs=$(df -B1 --output=size / | tail -n1 | tr -d ' ')\"");
+            String out = r.out();
+            assertEquals(0, r.exitCode(), "a real OpenSSH login with the user's key, put in by cloud-init: " + out
                     + r.err());
-            assertEquals(GuestHostname.of(vm), value(r.out(), "hostname"), r.out());
+            assertEquals("status: done", value(out, "ci"), "cloud-init finished without error: " + out);
+            assertEquals(GuestHostname.of(vm), value(out, "hostname"), out);
+            long disk = Long.parseLong(value(out, "disk"));
+            long rootfs = Long.parseLong(value(out, "rootfs"));
+            assertTrue(disk >= 8L << 30, "tt image import made the disk at least 8 GiB: " + out);
+            assertTrue(rootfs > disk * 95 / 100 && rootfs <= disk,
+                    "cloud-init grew the root partition and file system to the disk, minus ext4's overhead: " + out);
         } finally {
             assertEquals(0, tt.run("env", "del", "IMP").exitCode());
         }

@@ -240,7 +240,7 @@ final class HostBenchmark {
         names.add(DebianImages.linkInto(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_AARCH64,
                 TinyImage.AARCH64)).getFileName().toString());
         List<String> missing = new ArrayList<>();
-        for (DebianImages.Recipe r : DebianImages.POOL) {
+        for (DebianImages.Recipe r : DebianImages.ALL) {
             var built = DebianImages.built(r);
             if (built.isPresent()) {
                 names.add(DebianImages.linkInto(images, built.get()).getFileName().toString());

@@ -39,9 +39,20 @@ public final class DebianImages {
     public static final Recipe DEBIAN_12_CLOUDINIT_X86_64 = new Recipe("debian-12-cloudinit-x86_64",
             "qemu:debian-12-cloudinit:6.1.x86_64", false);
 
-    /** Every Debian recipe, the defaults first. */
+    /**
+     * debian-12-x86_64 as a cloud image: a partitioned disk that its firmware boots through GRUB,
+     * personalised by cloud-init. Not in {@link #POOL}: the tests import its disk as a user does a
+     * downloaded cloud image (tt image import).
+     */
+    public static final Recipe DEBIAN_12_CLOUDIMG_X86_64 = new Recipe("debian-12-cloudimg-x86_64",
+            "qemu:debian-12-cloudimg:6.1.x86_64", false);
+
+    /** The Debian recipes whose images the tests serve as they are, the defaults first. */
     public static final List<Recipe> POOL = List.of(DEBIAN_12_X86_64, DEBIAN_12_AARCH64, DEBIAN_13_X86_64,
             DEBIAN_13_AARCH64, DEBIAN_13_RISCV64, DEBIAN_12_CLOUDINIT_X86_64);
+
+    /** Every Debian recipe: the pool's, then the cloud image. */
+    public static final List<Recipe> ALL = Stream.concat(POOL.stream(), Stream.of(DEBIAN_12_CLOUDIMG_X86_64)).toList();
 
     private DebianImages() {
     }
