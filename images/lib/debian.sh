@@ -143,13 +143,11 @@ debian_configure() {
   printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$r/etc/hosts"
   rm -f "$r/etc/resolv.conf"
   printf 'nameserver 10.0.2.3\n' > "$r/etc/resolv.conf"
-  if [ "$BOOT" = bios ]; then
-    printf '# the root file system; cloud-init grows the partition and the file system to the disk at boot\n%s / ext4 rw,relatime,noinit_itable 0 0\n' \
-      "$(debian_root_device)" > "$r/etc/fstab"
-  else
-    printf '# the root file system (the whole first virtio disk), grown to the disk at boot\n%s / ext4 rw,relatime,noinit_itable,x-systemd.growfs 0 0\n' \
-      "$(debian_root_device)" > "$r/etc/fstab"
-  fi
+  # the root file system, grown to the disk at boot: by systemd (the whole disk), or by cloud-init
+  # (BOOT=bios: growpart, then resizefs)
+  local growfs=,x-systemd.growfs
+  [ "$BOOT" = bios ] && growfs=
+  printf '%s / ext4 rw,relatime,noinit_itable%s 0 0\n' "$(debian_root_device)" "$growfs" > "$r/etc/fstab"
   # a machine id per VM: empty means "first boot", systemd makes one (presets are applied below already)
   : > "$r/etc/machine-id"
   rm -f "$r/var/lib/dbus/machine-id"
@@ -213,13 +211,29 @@ debian_configure() {
   mkdir -p "$r"/usr/share/man/man{1,2,3,4,5,6,7,8}
 }
 
-# debian_disk ROOTFS OUT_QCOW2 : one ext4 file system (label ttroot) on the whole disk, holding
-# ROOTFS; a thin qcow2 (only written blocks take space).
+# debian_disk ROOTFS KERNEL_VERSION OUT_QCOW2 : the disk holding ROOTFS, a thin qcow2 of DISK_SIZE
+# (only written blocks take space). BOOT=kernel: one ext4 file system (label ttroot) on the whole
+# disk. BOOT=bios: made as cloud images are, with no loop device: a DOS partition table with one
+# Linux partition from 1 MiB to the end holding ROOTFS, GRUB's boot sector in the MBR and its core
+# image (debian_grub) in the sectors after it, before the partition. GRUB's boot sector loads the
+# core image from sector 1 and the core image the rest of itself from sector 2: the places they
+# name when grub-install has not changed them.
 debian_disk() {
-  local rootfs=$1 out=$2 raw="$WORK/disk.raw"
+  local rootfs=$1 kver=$2 out=$3 raw="$WORK/disk.raw" grub="$1/boot/grub/i386-pc" sectors
   rm -f "$raw"
   truncate -s "$DISK_SIZE" "$raw"
-  debian_mkfs "$rootfs" "$raw"
+  if [ "$BOOT" = bios ]; then
+    debian_grub "$rootfs" "$kver"
+    printf 'label: dos\nstart=%s, type=83, bootable\n' "$DEBIAN_PART_START_SECTOR" | sfdisk -q "$raw" \
+      || die "sfdisk failed"
+    sectors=$(( $(stat -c %s "$raw") / 512 - DEBIAN_PART_START_SECTOR ))
+    debian_mkfs "$rootfs" "$raw" $((DEBIAN_PART_START_SECTOR * 512)) $((sectors / 2))
+    # the boot sector's code only: the partition table and the disk signature after byte 440 stay
+    dd if="$grub/boot.img" of="$raw" bs=440 count=1 conv=notrunc status=none
+    dd if="$grub/core.img" of="$raw" bs=512 seek=1 conv=notrunc status=none
+  else
+    debian_mkfs "$rootfs" "$raw"
+  fi
   qemu-img convert -q -O qcow2 "$raw" "$out"
   rm -f "$raw"
 }
@@ -234,15 +248,11 @@ debian_mkfs() {
     -d "$rootfs" "$file" ${size:+"${size}k"} || die "mkfs.ext4 failed"
 }
 
-# debian_bios_disk ROOTFS KERNEL_VERSION OUT_QCOW2 : a disk the PC firmware boots, made as cloud
-# images are, with no loop device: a DOS partition table with one Linux partition from 1 MiB to the
-# end holding ROOTFS, GRUB's boot sector in the MBR and its core image (from the image's own
-# grub-pc-bin, made with grub-mkimage in the chroot) in the sectors after it, before the partition.
-# GRUB's boot sector loads the core image from sector 1 and the core image the rest of itself from
-# sector 2: the places they name when grub-install has not changed them. The core image finds
-# /boot/grub/grub.cfg on the partition; it boots the kernel and initrd under /boot.
-debian_bios_disk() {
-  local rootfs=$1 kver=$2 out=$3 raw="$WORK/disk.raw" grub="$rootfs/boot/grub" sectors core_max
+# debian_grub ROOTFS KERNEL_VERSION : GRUB for the PC firmware in ROOTFS/boot/grub, from the image's
+# own grub-pc-bin: its modules, a grub.cfg that boots the kernel and initrd under /boot, and a core
+# image (grub-mkimage in the chroot) that finds them on the first partition.
+debian_grub() {
+  local rootfs=$1 kver=$2 grub="$1/boot/grub" core_max
   [ -f "$rootfs/usr/lib/grub/i386-pc/boot.img" ] || die "grub-pc-bin is not in the image (BOOT=bios needs it)"
   install -d "$grub"
   cp -r "$rootfs/usr/lib/grub/i386-pc" "$grub/"
@@ -261,31 +271,19 @@ CFG
     biosdisk part_msdos ext2 || die "grub-mkimage failed"
   core_max=$(( (DEBIAN_PART_START_SECTOR - 1) * 512 ))
   [ "$(stat -c %s "$grub/i386-pc/core.img")" -le "$core_max" ] || die "GRUB's core image is larger than $core_max bytes"
-  rm -f "$raw"
-  truncate -s "$DISK_SIZE" "$raw"
-  printf 'label: dos\nstart=%s, type=83, bootable\n' "$DEBIAN_PART_START_SECTOR" | sfdisk -q "$raw" \
-    || die "sfdisk failed"
-  sectors=$(( $(stat -c %s "$raw") / 512 - DEBIAN_PART_START_SECTOR ))
-  debian_mkfs "$rootfs" "$raw" $((DEBIAN_PART_START_SECTOR * 512)) $((sectors / 2))
-  # the boot sector's code only: the partition table and the disk signature after byte 440 stay
-  dd if="$grub/i386-pc/boot.img" of="$raw" bs=440 count=1 conv=notrunc status=none
-  dd if="$grub/i386-pc/core.img" of="$raw" bs=512 seek=1 conv=notrunc status=none
-  qemu-img convert -q -O qcow2 "$raw" "$out"
-  rm -f "$raw"
 }
 
 # debian_write_manifest DIR : image.json. "seed": "nocloud": tt-host gives every VM a NoCloud seed
 # disk (ISO 9660 labelled cidata: meta-data, user-data, tt/hostname, tt/authorized_keys), read by
 # tt-seed or cloud-init, the way clouds personalise their images.
 # "agent": "tt": the guest runs TT's agent (tt-agent.service), so its VMs start from snapshots.
-# A BOOT=bios image names its firmware instead of a kernel, as an imported cloud image does, and
-# no agent: a guest learns that its identity comes from the agent on the kernel command line, which
-# tt-host gives only to the kernels it boots itself.
+# A BOOT=bios image names its firmware instead of a kernel, as an imported cloud image does (tt-host
+# makes snapshots only of images whose kernel it boots: the kernel command line tells the guest's
+# agent to wait for its identity).
 debian_write_manifest() {
-  local boot agent='"agent": "tt",'
+  local boot
   if [ "$BOOT" = bios ]; then
     boot='"firmware": "bios",'
-    agent=
   else
     boot=$(printf '"kernel": "vmlinuz",\n  "initrd": "initrd.img",\n  "cmdline": "%s",' "$(debian_cmdline)")
   fi
@@ -297,8 +295,8 @@ debian_write_manifest() {
   "disk": "disk.qcow2",
   "sshUser": "root",
   "minMemMib": $MIN_MEM_MIB,
-  "seed": "nocloud",${agent:+
-  $agent}
+  "seed": "nocloud",
+  "agent": "tt",
   "machine": "$MACHINE"${CPU:+,
   \"cpu\": \"$CPU\"}
 }
@@ -411,13 +409,11 @@ build_image() {
   rm -rf "$stage"
   mkdir -p "$stage"
   echo "$kver" > "$stage/kernel-version"
-  if [ "$BOOT" = bios ]; then
-    debian_bios_disk "$rootfs" "$kver" "$stage/disk.qcow2"
-  else
+  if [ "$BOOT" = kernel ]; then
     cp "$rootfs"/boot/vmlinu[xz]-"$kver" "$stage/vmlinuz"
     cp "$rootfs/boot/initrd.img-$kver" "$stage/initrd.img"
-    debian_disk "$rootfs" "$stage/disk.qcow2"
   fi
+  debian_disk "$rootfs" "$kver" "$stage/disk.qcow2"
   debian_write_manifest "$stage"
   rm -rf "$out_dir/$IMAGE_NAME"
   mv "$stage" "$out_dir/$IMAGE_NAME"

@@ -53,7 +53,7 @@ public final class SshBanner {
          * Waits up to {@code maxWaitMs} (at most a second, so the caller can look at its VM between
          * calls): true once one of the connections has the server's banner.
          */
-        public boolean answers(long maxWaitMs) throws IOException {
+        boolean answers(long maxWaitMs) throws IOException {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(Math.max(maxWaitMs, 1),
                     NEW_CONNECTION_EVERY_MS));
             while (true) {
