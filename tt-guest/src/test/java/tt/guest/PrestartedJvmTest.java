@@ -1,0 +1,205 @@
+package tt.guest;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tt.testkit.EchoAgent;
+import tt.testkit.Wait;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pre-started JVM as a real process on this machine, talked to over real sockets as the plugin does. */
+class PrestartedJvmTest {
+
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final String OPTIONS = "-XX:+UseSerialGC -Xmx64m";
+
+    @TempDir
+    Path tmp;
+    private Path runDir;
+    private Process jvm;
+    private Path log;
+
+    @BeforeEach
+    void setUp() {
+        runDir = tmp.resolve("run");
+        log = tmp.resolve("jvm.log");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (jvm != null) {
+            jvm.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void describesItselfInAFileOnlyRootReads() throws Exception {
+        Map<String, String> ready = start(0);
+        assertEquals(tmp.resolve("work").toString(), ready.get("dir"));
+        assertEquals(OPTIONS, ready.get("options"));
+        assertTrue(ready.get("key").matches("[0-9a-f]{32}"), ready.toString());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runDir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runDir.resolve("ready"))));
+    }
+
+    @Test
+    void runsAJarWithTheTwoConnectionsAsItsStdioAndEndsWithIt() throws Exception {
+        Map<String, String> ready = start(0);
+        Path jar = jarOf(StdioProbe.class);
+        try (Socket err = connect(ready, "stderr"); Socket io = connect(ready, "run " + jar)) {
+            assertEquals("STARTED", readLine(io.getInputStream()));
+            assertEquals("probe started in URLClassLoader", readLine(io.getInputStream()));
+            send(io, "hello\n");
+            assertEquals("out: hello", readLine(io.getInputStream()));
+            assertEquals("err: hello", readLine(err.getInputStream()));
+            assertTrue(jvm.waitFor(30, TimeUnit.SECONDS), "the JVM ends when the jar's main returns");
+            assertEquals(0, jvm.exitValue());
+            assertFalse(Files.exists(runDir.resolve("ready")), "a used JVM is no longer offered");
+        }
+    }
+
+    @Test
+    void aJarWhoseMainThrowsEndsTheJvmWithStatusOneAndItsTraceOnStderr() throws Exception {
+        Map<String, String> ready = start(0);
+        try (Socket err = connect(ready, "stderr"); Socket io = connect(ready, "run " + jarOf(StdioProbe.class))) {
+            assertEquals("STARTED", readLine(io.getInputStream()));
+            readLine(io.getInputStream());
+            send(io, "throw\n");
+            assertEquals("Exception in thread \"main\" java.lang.IllegalStateException: asked to throw",
+                    readLine(err.getInputStream()));
+            assertTrue(jvm.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(1, jvm.exitValue());
+        }
+    }
+
+    @Test
+    void refusesBadRequestsAndStillRunsTheNextGoodOne() throws Exception {
+        Map<String, String> ready = start(0);
+        Map<String, String> wrongKey = new HashMap<>(ready);
+        wrongKey.put("key", "0".repeat(32));
+        try (Socket s = connect(wrongKey, "stderr")) {
+            assertEquals("ERROR bad key: read it from the ready file", readLine(s.getInputStream()));
+        }
+        try (Socket s = connect(ready, "run " + jarOf(StdioProbe.class))) {
+            assertEquals("ERROR open the stderr connection first", readLine(s.getInputStream()));
+        }
+        Path notAJar = Files.writeString(tmp.resolve("not.jar"), "text");
+        Path noMain = jarOf(null);
+        try (Socket err = connect(ready, "stderr")) {
+            for (String[] request : new String[][] {
+                {"run relative.jar", "ERROR the jar's path must be absolute: relative.jar"},
+                {"run " + notAJar, "ERROR cannot open " + notAJar + " as a jar: zip END header not found"},
+                {"run " + noMain, "ERROR " + noMain + " has no Main-Class in its manifest"},
+                {"start " + noMain, "ERROR unknown request: expected 'KEY stderr' or 'KEY run JAR'"},
+            }) {
+                try (Socket s = connect(ready, request[0])) {
+                    assertEquals(request[1], readLine(s.getInputStream()));
+                }
+            }
+            try (Socket io = connect(ready, "run " + jarOf(EchoAgent.class))) {
+                assertEquals("STARTED", readLine(io.getInputStream()));
+                assertTrue(readLine(io.getInputStream()).startsWith("ready " + System.getProperty("java.version")));
+                send(io, "still here\n");
+                assertEquals("echo: still here", readLine(io.getInputStream()));
+            }
+        }
+    }
+
+    @Test
+    void endsIdleOnlyOnceTheCloneHasItsIdentity() throws Exception {
+        start(1);
+        assertFalse(jvm.waitFor(3, TimeUnit.SECONDS), "no identity yet: it waits (as in a snapshot)");
+        Files.writeString(runDir.resolve("identity"), "");
+        assertTrue(jvm.waitFor(30, TimeUnit.SECONDS), "one idle second after the identity, it ends");
+        assertEquals(0, jvm.exitValue());
+        assertFalse(Files.exists(runDir.resolve("ready")));
+        assertTrue(Files.readString(log).contains("tt-jvm: no jar to run 1 s after the VM got its identity: ending"),
+                Files.readString(log));
+    }
+
+    /** Starts the JVM as the guest's tt-jvm does; returns its ready file's fields. */
+    private Map<String, String> start(int idleSeconds) throws Exception {
+        Path classes = Path.of(PrestartedJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        jvm = new ProcessBuilder(java.toString(), "-XX:+UseSerialGC", "-Xmx64m", "-cp", classes.toString(),
+                PrestartedJvm.class.getName(), runDir.toString(), tmp.resolve("work").toString(),
+                Integer.toString(idleSeconds), OPTIONS).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path ready = runDir.resolve("ready");
+        Wait.until("the pre-started JVM's ready file", START, () -> {
+            if (!jvm.isAlive()) {
+                throw new AssertionError("the JVM ended: " + Files.readString(log));
+            }
+            return Files.exists(ready);
+        });
+        Map<String, String> fields = new HashMap<>();
+        String line = Files.readString(ready).strip();
+        int options = line.indexOf(" options=");
+        for (String field : line.substring(0, options).split(" ")) {
+            fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
+        }
+        fields.put("options", line.substring(options + " options=".length()));
+        return fields;
+    }
+
+    private static Socket connect(Map<String, String> ready, String request) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(ready.get("port")));
+        s.setSoTimeout(30_000);
+        send(s, ready.get("key") + " " + request + "\n");
+        return s;
+    }
+
+    private static void send(Socket s, String text) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n' && b >= 0; b = in.read()) {
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A jar of one class of the tests, with it as Main-Class (none for null). */
+    private Path jarOf(Class<?> main) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        Class<?> content = main == null ? StdioProbe.class : main;
+        if (main != null) {
+            manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
+        }
+        Path jar = tmp.resolve(content.getSimpleName() + (main == null ? "-no-main" : "") + ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+             InputStream cls = content.getResourceAsStream(content.getSimpleName() + ".class")) {
+            out.putNextEntry(new JarEntry(content.getName().replace('.', '/') + ".class"));
+            cls.transferTo(out);
+            out.closeEntry();
+        }
+        return jar;
+    }
+}
