@@ -4,6 +4,8 @@
 # The last line printed is the image folder. See images/README.md.
 set -euo pipefail
 IMAGES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# the pre-started JVM of images with a JRE (guest/tt-jvm), compiled from the tt-guest module's source
+PRESTARTED_JVM_SOURCE=$(dirname "$IMAGES_DIR")/tt-guest/src/main/java/tt/guest/PrestartedJvm.java
 [ $# -eq 2 ] || { echo "usage: build-image.sh RECIPE OUT_DIR (recipes: $(cd "$IMAGES_DIR/recipes" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
 recipe=$1
 out_dir=$2
@@ -35,6 +37,7 @@ else
   for f in "$IMAGES_DIR"/guest/*; do
     if [ -f "$f" ]; then inputs+=("$f"); fi
   done
+  inputs+=("$PRESTARTED_JVM_SOURCE")
 fi
 inputs_sha=$(cat "${inputs[@]}" | sha256sum | cut -d' ' -f1)
 stamp="$out_dir/$IMAGE_NAME/recipe.sha256"

@@ -110,6 +110,17 @@ guest_tools() {
   rm -rf "$t"
 }
 
+# guest_jvm ROOTFS : tt-guest's PrestartedJvm compiled by the host's JDK into /usr/lib/tt/tt-jvm.jar,
+# which guest/tt-jvm starts (images with a JRE).
+guest_jvm() {
+  local rootfs=$1 t
+  t=$(mktemp -d "$WORK/jvm.XXXX")
+  javac --release 17 -d "$t/classes" "$PRESTARTED_JVM_SOURCE"
+  mkdir -p "$rootfs/usr/lib/tt"
+  jar --create --file "$rootfs/usr/lib/tt/tt-jvm.jar" --main-class tt.guest.PrestartedJvm -C "$t/classes" .
+  rm -rf "$t"
+}
+
 # base_rootfs ROOTFS : busybox, dropbear with its libraries, nohup, resize2fs, TT's guest agent,
 # the guest's /sbin/init and config.
 base_rootfs() {
@@ -121,6 +132,7 @@ base_rootfs() {
   rm -rf "$rootfs/usr/share/doc" "$rootfs/usr/share/man" "$rootfs/usr/share/locale" "$rootfs/usr/share/lintian"
   guest_tools "$rootfs"
   install -m 755 "$IMAGES_DIR/guest/tt-agent" "$rootfs/usr/sbin/tt-agent"
+  install -m 755 "$IMAGES_DIR/guest/tt-jvm" "$rootfs/usr/sbin/tt-jvm"
   # applet links, listed by the host's busybox-static (the same Debian version as the guest's)
   local applet
   for applet in $(busybox --list-full); do

@@ -21,4 +21,5 @@ recipe_rootfs() {
   "$jdk/bin/jlink" --add-modules "$JRE_MODULES" --strip-debug --no-header-files --no-man-pages --generate-cds-archive \
     --output "$rootfs/opt/jre"
   ln -sf /opt/jre/bin/java "$rootfs/usr/bin/java"
+  guest_jvm "$rootfs"
 }
