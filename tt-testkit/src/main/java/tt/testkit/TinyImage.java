@@ -3,6 +3,7 @@ package tt.testkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,17 +54,21 @@ public final class TinyImage {
     }
 
     /**
-     * An image folder holding only the x86_64 tiny image (hard links into the shared cache), for
-     * tests whose OS prefix must match exactly one image.
+     * An image folder holding only the x86_64 tiny image (hard links into the shared cache, made
+     * again when the cache's image was rebuilt), for tests whose OS prefix must match exactly one
+     * image.
      */
     public static Path x86Only(Path dir) throws IOException {
         Path image = ensure(Repo.imagePath(), RECIPE_X86_64, X86_64);
-        Path linked = dir.resolve(X86_64);
-        if (!Files.isDirectory(linked)) {
-            Files.createDirectories(linked);
-            try (Stream<Path> files = Files.list(image)) {
-                for (Path f : files.toList()) {
-                    Files.createLink(linked.resolve(f.getFileName()), f);
+        Path linked = Files.createDirectories(dir.resolve(X86_64));
+        try (Stream<Path> files = Files.list(image)) {
+            for (Path f : files.toList()) {
+                Path link = linked.resolve(f.getFileName());
+                if (!Files.exists(link) || !Files.isSameFile(link, f)) {
+                    Path fresh = linked.resolve(f.getFileName() + ".new");
+                    Files.deleteIfExists(fresh);
+                    Files.createLink(fresh, f);
+                    Files.move(fresh, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
