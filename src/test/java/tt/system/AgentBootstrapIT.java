@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,6 +49,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * on the Debian 12 image with the image's own Java (Debian's openjdk-17-jre-headless).
  */
 class AgentBootstrapIT {
+
+    private static final AgentVms.Spec TINY_AGENT = new AgentVms.Spec(
+            TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null, 1, 512, null, 30);
 
     @Test
     void uploadsStartsAndTalksToAJarInARealVm() throws Exception {
@@ -137,16 +141,98 @@ class AgentBootstrapIT {
         }
     }
 
+    /**
+     * A VM restored from the tiny image's snapshot has a JVM started before the snapshot: an agent
+     * with the default folder and options runs in it (loaded by its URLClassLoader, its stderr in the
+     * launch log), any other gets a new JVM, and so does the next agent once that JVM was used.
+     */
+    @Test
+    void anAgentRunsInTheJvmARestoredVmStartedBeforeItsSnapshot() throws Exception {
+        try (TinyPool pool = TinyPool.start(Path.of("target/agent-prestarted").toAbsolutePath(), 2, 2048L * 1024)) {
+            AgentVms vms = new AgentVms(pool.client());
+            AgentKeys keys = AgentKeys.generate("jenkins-agent");
+            String cold = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 1);
+            vms.create(cold, TINY_AGENT, keys.publicKey());
+            vms.awaitReady(cold, Duration.ofSeconds(180));
+            vms.delete(cold);
+            Wait.until("the tiny image's snapshot built", Duration.ofMinutes(10),
+                    () -> pool.host().log().contains(" built: booted to its agent"));
+            String envName = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 2);
+            vms.create(envName, TINY_AGENT, keys.publicKey());
+            AgentVms.ReadyVm vm = vms.awaitReady(envName, Duration.ofSeconds(180));
+            String hostVmId = pool.client().env(envName, 0).vms().get(0).hostVmId();
+            assertTrue(pool.host().log().contains("vm " + hostVmId + ": restored from snapshot"), pool.host().log());
+            AgentBootstrap bootstrap = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60));
+
+            HostClient host = pool.host().client();
+            Map<String, String> newJvmEnv = new TreeMap<>();
+            String log = echo(bootstrap, vm, "-Xmx64m", "AppClassLoader",
+                    () -> newJvmEnv.putAll(environment(host, hostVmId, "-Xmx64m")));
+            assertTrue(log.contains("tt: the VM's pre-started JVM runs in /root/agent with '"
+                    + AgentBootstrap.DEFAULT_JVM_OPTIONS + "', this agent in /root/agent with '-Xmx64m'; starting a new"
+                    + " JVM"), log);
+            Map<String, String> preStartedEnv = new TreeMap<>();
+            log = echo(bootstrap, vm, AgentBootstrap.DEFAULT_JVM_OPTIONS, "URLClassLoader",
+                    () -> preStartedEnv.putAll(environment(host, hostVmId, "tt-jvm.jar")));
+            assertTrue(log.contains(", in the VM's pre-started JVM"), log);
+            newJvmEnv.keySet().removeIf(name -> name.startsWith("SSH_"));
+            assertEquals(newJvmEnv, preStartedEnv, "the agent's builds inherit the environment an SSH login gives");
+            log = echo(bootstrap, vm, AgentBootstrap.DEFAULT_JVM_OPTIONS, "AppClassLoader", () -> { });
+            assertFalse(log.contains("pre-started JVM"), "the used JVM is gone, and its ready file with it: " + log);
+            vms.delete(envName);
+        }
+    }
+
+    /**
+     * Starts the echo agent, checks its loader, its stderr in the log and one echo, and runs
+     * {@code whileRunning} before it ends; returns the launch log.
+     */
+    private static String echo(AgentBootstrap bootstrap, AgentVms.ReadyVm vm, String options, String loader,
+            Checks whileRunning) throws Exception {
+        ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+        PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+        try (AgentBootstrap.RunningAgent agent = bootstrap.launch(vm.ssh(), EchoAgent.jar(0), "/root/agent", options,
+                log)) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(agent.stdout(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.startsWith("ready 17") && first.endsWith(" loader=" + loader),
+                    first + "\n" + logBytes.toString(StandardCharsets.UTF_8));
+            agent.stdin().write("ping\n".getBytes(StandardCharsets.UTF_8));
+            agent.stdin().flush();
+            assertEquals("echo: ping", out.readLine());
+            Wait.until("the agent's stderr in the launch log", Duration.ofSeconds(30),
+                    () -> logBytes.toString(StandardCharsets.UTF_8).contains("echo agent started"));
+            whileRunning.run();
+            agent.stdin().close();
+            Wait.until("the agent ends when its stdin closes", Duration.ofSeconds(30), () -> !agent.isRunning());
+        }
+        return logBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Something to check while an agent runs. */
+    private interface Checks {
+        void run() throws Exception;
+    }
+
+    /** The environment of the guest's java process whose command line has {@code marker}. */
+    private static Map<String, String> environment(HostClient host, String hostVmId, String marker) throws Exception {
+        String text = host.exec(hostVmId, "for p in $(pidof java); do if grep -q -e '" + marker + "' /proc/$p/cmdline;"
+                + " then tr '\\0' '\\n' < /proc/$p/environ; fi; done", 30).stdout();
+        Map<String, String> env = new TreeMap<>();
+        text.lines().filter(line -> line.contains("=")).forEach(line ->
+                env.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
+        assertTrue(env.containsKey("PATH"), "no environment for the java process with '" + marker + "': " + text);
+        return env;
+    }
+
     @Test
     void anAgentVmIsMadeThroughTheBackendStartedTalkedToAndSweptWhenOrphaned() throws Exception {
         try (TinyPool pool = TinyPool.start(Path.of("target/agent-vms").toAbsolutePath(), 2, 2048L * 1024)) {
             AgentVms vms = new AgentVms(pool.client());
             String prefix = AgentNames.envPrefix("0123abcd-jenkins");
-            AgentVms.Spec spec = new AgentVms.Spec(TtLabel.parse("tt-tinylinux").orElseThrow().osPrefix(), null, null,
-                    1, 512, null, 30);
             AgentKeys keys = AgentKeys.generate("jenkins-agent");
             String envName = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 1);
-            assertEquals(TinyImage.X86_64, vms.create(envName, spec, keys.publicKey()));
+            assertEquals(TinyImage.X86_64, vms.create(envName, TINY_AGENT, keys.publicKey()));
 
             AgentVms.ReadyVm ready = vms.awaitReady(envName, Duration.ofSeconds(180));
             assertEquals(TinyImage.X86_64, ready.image());
@@ -169,7 +255,7 @@ class AgentBootstrapIT {
             }
 
             String orphan = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 2);
-            vms.create(orphan, spec, AgentKeys.generate("orphan").publicKey());
+            vms.create(orphan, TINY_AGENT, AgentKeys.generate("orphan").publicKey());
             OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, vms.envs(prefix), Set.of(),
                     Map.of("tt-tinylinux-1", envName, "tt-gone-3", prefix + "gone-3"), Instant.now(), Duration.ZERO);
             assertEquals(List.of(orphan), sweep.envsToDelete());

@@ -14,8 +14,10 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 
 /**
- * A stand-in for a Jenkins agent: prints "ready" with its Java version, then answers each line on
- * stdin with "echo: " and the line, so a test can prove it talks to a jar started in a VM.
+ * A stand-in for a Jenkins agent: prints "ready" with its Java version, its architecture and the
+ * class loader that loaded it (AppClassLoader under {@code java -jar}, URLClassLoader in a guest's
+ * pre-started JVM), and "echo agent started" on stderr; then answers each line on stdin with
+ * "echo: " and the line, so a test can prove it talks to a jar started in a VM.
  */
 public final class EchoAgent {
 
@@ -24,8 +26,10 @@ public final class EchoAgent {
 
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        System.out.println("ready " + System.getProperty("java.version") + " " + System.getProperty("os.arch"));
+        System.out.println("ready " + System.getProperty("java.version") + " " + System.getProperty("os.arch")
+                + " loader=" + EchoAgent.class.getClassLoader().getClass().getSimpleName());
         System.out.flush();
+        System.err.println("echo agent started");
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             System.out.println("echo: " + line);
             System.out.flush();

@@ -21,7 +21,7 @@ import tt.jenkins.TtLabel;
  */
 public class TtAgentTemplate implements Describable<TtAgentTemplate> {
 
-    static final String DEFAULT_REMOTE_FS = "/root/agent";
+    static final String DEFAULT_REMOTE_FS = AgentBootstrap.DEFAULT_REMOTE_DIR;
     static final int DEFAULT_LIFETIME_MINUTES = 1440;
     /** Room for a workspace: Jenkins takes an agent offline under 1 GiB free (a thin disk costs only what is written). */
     static final int DEFAULT_DISK_MIB = 8192;
