@@ -163,8 +163,10 @@ class AgentBootstrapIT {
             String hostVmId = pool.client().env(envName, 0).vms().get(0).hostVmId();
             assertTrue(pool.host().log().contains("vm " + hostVmId + ": restored from snapshot"), pool.host().log());
             AgentBootstrap bootstrap = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60));
-
             HostClient host = pool.host().client();
+            assertEquals("T", host.exec(hostVmId, "cut -d' ' -f3 /proc/$(cat /run/tt-jvm/pid)/stat", 30).stdout().strip(),
+                    "the pre-started JVM waits stopped, costing an idle VM no CPU");
+
             Map<String, String> newJvmEnv = new TreeMap<>();
             String log = echo(bootstrap, vm, "-Xmx64m", "AppClassLoader",
                     () -> newJvmEnv.putAll(environment(host, hostVmId, "-Xmx64m")));
@@ -180,6 +182,17 @@ class AgentBootstrapIT {
             log = echo(bootstrap, vm, AgentBootstrap.DEFAULT_JVM_OPTIONS, "AppClassLoader", () -> { });
             assertFalse(log.contains("pre-started JVM"), "the used JVM is gone, and its ready file with it: " + log);
             vms.delete(envName);
+
+            String unused = AgentNames.envName("0123abcd-jenkins", "tt-tinylinux", 3);
+            vms.create(unused, TINY_AGENT, keys.publicKey());
+            vms.awaitReady(unused, Duration.ofSeconds(180));
+            String unusedVmId = pool.client().env(unused, 0).vms().get(0).hostVmId();
+            String expiry = host.exec(unusedVmId, "p=$(cat /run/tt-jvm/pid); TT_JVM_IDLE_SECONDS=1 tt-jvm expire;"
+                    + " tail -n 1 /run/tt-jvm.log; ls /run/tt-jvm; while kill -0 $p 2>/dev/null; do sleep 0.1; done; echo gone",
+                    60).stdout();
+            assertEquals("tt-jvm: no jar ran in 1 s: JVM ended\nexpired\npid\ngone\n", expiry,
+                    "an unused pre-started JVM ends, its ready file taken");
+            vms.delete(unused);
         }
     }
 

@@ -13,11 +13,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
-import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,7 +32,7 @@ import java.util.jar.Manifest;
  * from the snapshot can then start a Jenkins agent (or any jar) without a JVM's own start, which
  * takes seconds in a guest emulated by TCG.
  *
- * <pre>java OPTIONS -jar tt-jvm.jar RUN_DIR WORK_DIR IDLE_SECONDS OPTIONS_TEXT</pre>
+ * <pre>java OPTIONS -jar tt-jvm.jar RUN_DIR WORK_DIR OPTIONS_TEXT</pre>
  *
  * It listens on 127.0.0.1, on a port of the kernel's choice, and writes {@code RUN_DIR/ready}
  * (the folder and the file readable by root only) as one line:
@@ -43,8 +43,10 @@ import java.util.jar.Manifest;
  * or {@code ERROR reason}, and then this JVM waits for another client. After {@code STARTED} the
  * second connection is the jar's stdin and stdout and the first its stderr, and the jar's main runs
  * here as {@code java -jar JAR} would run it (with the stack trace on stderr and exit status 1 if it
- * throws). Once {@code RUN_DIR/identity} exists (the clone got its identity) a JVM that no client
- * used ends after IDLE_SECONDS (0: never), so a VM that runs no agent gets the memory back.
+ * throws). It waits in a blocking accept, with no timer of its own; the guest's tt-jvm script stops
+ * it while it waits (no CPU in idle and warm VMs) and ends it when no client came. Before it
+ * answers STARTED it renames the ready file to {@code claimed}; the expiry renames it to
+ * {@code expired} before it ends the JVM, so only one of them gets it.
  *
  * <p>One source file with no dependencies: the image build compiles it with javac. Nothing random
  * is drawn through Java before the snapshot (the key is read from /dev/urandom), so each clone's
@@ -54,7 +56,6 @@ public final class PrestartedJvm {
 
     private static final int HEADER_LIMIT = 4096;
     private static final int HEADER_WAIT_MILLIS = 10_000;
-    private static final int IDLE_CHECK_MILLIS = 1_000;
 
     private PrestartedJvm() {
     }
@@ -64,54 +65,36 @@ public final class PrestartedJvm {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 || !args[2].matches("[0-9]{1,9}")) {
-            System.err.println("usage: java OPTIONS -jar tt-jvm.jar RUN_DIR WORK_DIR IDLE_SECONDS OPTIONS_TEXT");
+        if (args.length != 3) {
+            System.err.println("usage: java OPTIONS -jar tt-jvm.jar RUN_DIR WORK_DIR OPTIONS_TEXT");
             System.exit(2);
         }
         Path runDir = Path.of(args[0]);
-        long idleNanos = Long.parseLong(args[2]) * 1_000_000_000L;
         String key = newKey();
         loadAhead();
         Started started;
         Path ready = runDir.resolve("ready");
         try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-            server.setSoTimeout(IDLE_CHECK_MILLIS);
             writePrivately(ready, "port=" + server.getLocalPort() + " key=" + key + " dir=" + args[1] + " options="
-                    + args[3] + "\n");
-            System.out.println("tt-jvm: waiting on 127.0.0.1:" + server.getLocalPort() + " for a jar to run (" + args[3]
+                    + args[2] + "\n");
+            System.out.println("tt-jvm: waiting on 127.0.0.1:" + server.getLocalPort() + " for a jar to run (" + args[2]
                     + ")");
-            started = serve(server, key, runDir.resolve("identity"), idleNanos);
+            started = serve(server, key, ready);
         } finally {
             Files.deleteIfExists(ready);
-        }
-        if (started == null) {
-            System.out.println("tt-jvm: no jar to run " + args[2] + " s after the VM got its identity: ending");
-            return;
         }
         System.out.println("tt-jvm: running " + started.main().getDeclaringClass().getName());
         run(started);
     }
 
-    /** Answers clients until one runs a jar (returned), or the JVM was idle for too long (null). */
-    private static Started serve(ServerSocket server, String key, Path identity, long idleNanos) throws IOException {
+    /**
+     * Answers clients until one runs a jar. It claims the ready file first (renamed to "claimed"),
+     * so that the guest's expiry, which takes it the same way, cannot end a JVM that runs a jar.
+     */
+    private static Started serve(ServerSocket server, String key, Path ready) throws IOException {
         Socket stderr = null;
-        long identitySeen = 0;
         while (true) {
-            if (idleNanos > 0 && identitySeen == 0 && Files.exists(identity)) {
-                identitySeen = System.nanoTime();
-            }
-            if (identitySeen != 0 && System.nanoTime() - identitySeen > idleNanos) {
-                if (stderr != null) {
-                    stderr.close();
-                }
-                return null;
-            }
-            Socket client;
-            try {
-                client = server.accept();
-            } catch (SocketTimeoutException e) {
-                continue;
-            }
+            Socket client = server.accept();
             try {
                 client.setTcpNoDelay(true);
                 client.setSoTimeout(HEADER_WAIT_MILLIS);
@@ -131,6 +114,12 @@ public final class PrestartedJvm {
                         continue;
                     }
                     Method main = mainOf(Path.of(words[2]));
+                    try {
+                        Files.move(ready, ready.resolveSibling("claimed"), StandardCopyOption.ATOMIC_MOVE);
+                    } catch (NoSuchFileException e) {
+                        refuse(client, "expired: this JVM is being ended");
+                        continue;
+                    }
                     client.setSoTimeout(0);
                     client.getOutputStream().write("STARTED\n".getBytes(StandardCharsets.US_ASCII));
                     client.getOutputStream().flush();

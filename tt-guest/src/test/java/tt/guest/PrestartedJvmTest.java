@@ -57,7 +57,7 @@ class PrestartedJvmTest {
 
     @Test
     void describesItselfInAFileOnlyRootReads() throws Exception {
-        Map<String, String> ready = start(0);
+        Map<String, String> ready = start();
         assertEquals(tmp.resolve("work").toString(), ready.get("dir"));
         assertEquals(OPTIONS, ready.get("options"));
         assertTrue(ready.get("key").matches("[0-9a-f]{32}"), ready.toString());
@@ -67,7 +67,7 @@ class PrestartedJvmTest {
 
     @Test
     void runsAJarWithTheTwoConnectionsAsItsStdioAndEndsWithIt() throws Exception {
-        Map<String, String> ready = start(0);
+        Map<String, String> ready = start();
         Path jar = jarOf(StdioProbe.class);
         try (Socket err = connect(ready, "stderr"); Socket io = connect(ready, "run " + jar)) {
             assertEquals("STARTED", readLine(io.getInputStream()));
@@ -78,12 +78,13 @@ class PrestartedJvmTest {
             assertTrue(jvm.waitFor(30, TimeUnit.SECONDS), "the JVM ends when the jar's main returns");
             assertEquals(0, jvm.exitValue());
             assertFalse(Files.exists(runDir.resolve("ready")), "a used JVM is no longer offered");
+            assertTrue(Files.exists(runDir.resolve("claimed")), "the ready file was claimed");
         }
     }
 
     @Test
     void aJarWhoseMainThrowsEndsTheJvmWithStatusOneAndItsTraceOnStderr() throws Exception {
-        Map<String, String> ready = start(0);
+        Map<String, String> ready = start();
         try (Socket err = connect(ready, "stderr"); Socket io = connect(ready, "run " + jarOf(StdioProbe.class))) {
             assertEquals("STARTED", readLine(io.getInputStream()));
             readLine(io.getInputStream());
@@ -97,7 +98,7 @@ class PrestartedJvmTest {
 
     @Test
     void refusesBadRequestsAndStillRunsTheNextGoodOne() throws Exception {
-        Map<String, String> ready = start(0);
+        Map<String, String> ready = start();
         Map<String, String> wrongKey = new HashMap<>(ready);
         wrongKey.put("key", "0".repeat(32));
         try (Socket s = connect(wrongKey, "stderr")) {
@@ -128,25 +129,24 @@ class PrestartedJvmTest {
         }
     }
 
+    /** The guest's expiry took the ready file (tt-jvm expire): the JVM no longer runs a jar, it is being ended. */
     @Test
-    void endsIdleOnlyOnceTheCloneHasItsIdentity() throws Exception {
-        start(1);
-        assertFalse(jvm.waitFor(3, TimeUnit.SECONDS), "no identity yet: it waits (as in a snapshot)");
-        Files.writeString(runDir.resolve("identity"), "");
-        assertTrue(jvm.waitFor(30, TimeUnit.SECONDS), "one idle second after the identity, it ends");
-        assertEquals(0, jvm.exitValue());
-        assertFalse(Files.exists(runDir.resolve("ready")));
-        assertTrue(Files.readString(log).contains("tt-jvm: no jar to run 1 s after the VM got its identity: ending"),
-                Files.readString(log));
+    void aJvmWhoseReadyFileTheExpiryTookRunsNothing() throws Exception {
+        Map<String, String> ready = start();
+        Files.move(runDir.resolve("ready"), runDir.resolve("expired"));
+        try (Socket err = connect(ready, "stderr"); Socket io = connect(ready, "run " + jarOf(StdioProbe.class))) {
+            assertEquals("ERROR expired: this JVM is being ended", readLine(io.getInputStream()));
+        }
+        assertTrue(jvm.isAlive(), "it goes on waiting for the expiry's SIGKILL");
     }
 
     /** Starts the JVM as the guest's tt-jvm does; returns its ready file's fields. */
-    private Map<String, String> start(int idleSeconds) throws Exception {
+    private Map<String, String> start() throws Exception {
         Path classes = Path.of(PrestartedJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         jvm = new ProcessBuilder(java.toString(), "-XX:+UseSerialGC", "-Xmx64m", "-cp", classes.toString(),
-                PrestartedJvm.class.getName(), runDir.toString(), tmp.resolve("work").toString(),
-                Integer.toString(idleSeconds), OPTIONS).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                PrestartedJvm.class.getName(), runDir.toString(), tmp.resolve("work").toString(), OPTIONS)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path ready = runDir.resolve("ready");
         Wait.until("the pre-started JVM's ready file", START, () -> {
             if (!jvm.isAlive()) {

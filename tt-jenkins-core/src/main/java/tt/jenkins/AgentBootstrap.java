@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * Java is there and new enough (from its release file, without starting a JVM) while uploading
  * the agent jar through the exec channel (the tiny images have no SFTP server), starts it, and
  * hands its stdin and stdout over as the channel to talk to it. Every step says what it does in
- * the log. A VM restored from a snapshot has a JVM already started ({@link GuestJvm}): an agent with
- * its folder and options runs in it, through two SSH direct-tcpip channels (stdin and stdout, and
- * stderr), which saves the JVM's start; any other agent, or one that JVM refuses, gets a new JVM.
+ * the log. A VM restored from a snapshot has a JVM already started ({@link GuestJvm}, stopped until
+ * the Java check resumes it): an agent with its folder and options runs in it, through two SSH
+ * direct-tcpip channels (stdin and stdout, and stderr), which saves the JVM's start; any other
+ * agent, or one that JVM refuses, gets a new JVM.
  */
 public final class AgentBootstrap {
 
@@ -122,8 +123,8 @@ public final class AgentBootstrap {
             String found = run(session, "j=$(command -v java) || { echo 'no java on the PATH in the VM: use an image"
                     + " with a Java " + MIN_JAVA + "+ runtime' >&2; exit 127; }; r=$(dirname \"$(dirname \"$(readlink -f"
                     + " \"$j\")\")\")/release; if [ -f \"$r\" ]; then grep '^JAVA_VERSION=' \"$r\"; fi; cat "
-                    + GuestJvm.READY_FILE + " 2>/dev/null; mkdir -p " + remoteDir + "/tmp && cat > " + remoteDir
-                    + "/agent.jar", agentJar);
+                    + GuestJvm.READY_FILE + " 2>/dev/null && kill -CONT \"$(cat " + GuestJvm.PID_FILE + ")\" 2>/dev/null;"
+                    + " mkdir -p " + remoteDir + "/tmp && cat > " + remoteDir + "/agent.jar", agentJar);
             String version = javaVersion(found);
             log.println("tt: Java in the VM: " + (version == null ? "version unknown (no release file)" : version));
             if (version != null && majorVersion(version) < MIN_JAVA) {

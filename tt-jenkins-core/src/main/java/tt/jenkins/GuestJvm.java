@@ -13,6 +13,8 @@ public record GuestJvm(int port, String key, String dir, String options) {
 
     /** Where the guest's ready file is; only root reads it. */
     public static final String READY_FILE = "/run/tt-jvm/ready";
+    /** The JVM's process id; the guest stops the JVM while it waits, its client resumes it. */
+    public static final String PID_FILE = "/run/tt-jvm/pid";
 
     private static final Pattern READY = Pattern.compile(
             "(?m)^port=([0-9]{1,5}) key=([0-9a-f]{32}) dir=(/\\S*) options=(.*)$");
