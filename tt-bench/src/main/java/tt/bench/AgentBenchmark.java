@@ -28,7 +28,8 @@ import java.util.Map;
  * the same VM's own create-to-SSH time through the same backend, in the same run. Done twice: with
  * VMs restored from the image's snapshot (tt-host's default) and with cold boots, each with where
  * the agent's own part goes (login, Java check and upload, the JVM's start). The agent JVM gets the
- * plugin's default options; the same launch with none is measured alongside.
+ * plugin's default options, so a restored VM runs it in the JVM it started before its snapshot; the
+ * same launch with a new JVM, and with a new JVM and no options, is measured alongside.
  */
 final class AgentBenchmark {
 
@@ -42,7 +43,7 @@ final class AgentBenchmark {
     private static final String[][] PHASES = {
         {"tt: SSH to ", "SSH login"},
         {"tt: uploaded agent.jar", "Java check and upload"},
-        {"tt: agent started", "exec channel open"},
+        {"tt: agent started", "agent started (exec channel, or the pre-started JVM loading the jar)"},
     };
 
     private AgentBenchmark() {
@@ -58,22 +59,34 @@ final class AgentBenchmark {
 
     private static void mode(String title, String work, List<String> hostOptions, byte[] jar) throws Exception {
         try (TinyPool pool = TinyPool.start(Repo.root().resolve(work), 4, 4L * 1024 * 1024, hostOptions)) {
-            if (hostOptions.isEmpty()) {
-                launch(pool, jar, "bench-first", null);
+            boolean restored = hostOptions.isEmpty();
+            if (restored) {
+                launch(pool, jar, "bench-first", null, false);
                 Wait.until("the tiny image's snapshot built", SNAPSHOT_BUILT,
                         () -> pool.host().log().contains(" built: booted to its agent"));
             }
-            launch(pool, jar, "bench-warm", AgentBootstrap.DEFAULT_JVM_OPTIONS);
+            launch(pool, jar, "bench-warm", AgentBootstrap.DEFAULT_JVM_OPTIONS, true);
             List<Double> boot = new ArrayList<>();
             List<Double> online = new ArrayList<>();
+            List<Double> afterReady = new ArrayList<>();
+            List<Double> newJvmOnline = new ArrayList<>();
+            List<Double> newJvm = new ArrayList<>();
             List<Double> plainJvm = new ArrayList<>();
             Map<String, List<Double>> phases = new HashMap<>();
             for (int round = 0; round < ROUNDS; round++) {
-                boot.add(launch(pool, jar, "bench-boot-" + round, null).get("total"));
-                Map<String, Double> agent = launch(pool, jar, "bench-agent-" + round, AgentBootstrap.DEFAULT_JVM_OPTIONS);
+                boot.add(launch(pool, jar, "bench-boot-" + round, null, false).get("total"));
+                Map<String, Double> agent = launch(pool, jar, "bench-agent-" + round, AgentBootstrap.DEFAULT_JVM_OPTIONS,
+                        true);
                 online.add(agent.get("total"));
+                afterReady.add(agent.get("total") - agent.get("ready"));
                 agent.forEach((phase, seconds) -> phases.computeIfAbsent(phase, p -> new ArrayList<>()).add(seconds));
-                plainJvm.add(launch(pool, jar, "bench-plain-" + round, "").get("JVM start"));
+                if (restored) {
+                    Map<String, Double> fresh = launch(pool, jar, "bench-new-" + round,
+                            AgentBootstrap.DEFAULT_JVM_OPTIONS, false);
+                    newJvmOnline.add(fresh.get("total"));
+                    newJvm.add(fresh.get("JVM start"));
+                }
+                plainJvm.add(launch(pool, jar, "bench-plain-" + round, "", false).get("JVM start"));
             }
             double b = HostBenchmark.median(boot);
             double a = HostBenchmark.median(online);
@@ -81,23 +94,31 @@ final class AgentBenchmark {
             System.out.printf("  ENV asked for -> VM answers SSH (baseline): %.2f s%n", b);
             System.out.printf("  ENV asked for -> agent JVM in the VM online over SSH: %.2f s, ratio %.3f (overhead %+.2f s,"
                     + " target under +2 s)%n", a, a / b, a - b);
+            System.out.printf("  agent online after its own VM's READY: %+.2f s%n", HostBenchmark.median(afterReady));
             System.out.printf("  where the agent's part goes: ENV READY at %.2f s", HostBenchmark.median(phases.get("ready")));
             for (String[] phase : PHASES) {
                 System.out.printf(", %s %.2f s", phase[1], HostBenchmark.median(phases.get(phase[1])));
             }
-            System.out.printf(", JVM start to its first line %.2f s (%s); with no JVM options %.2f s%n",
+            System.out.printf(", jar's main to its first line %.2f s (%s, %s)%n",
                     HostBenchmark.median(phases.get("JVM start")), AgentBootstrap.DEFAULT_JVM_OPTIONS,
+                    restored ? "in the JVM the VM started before its snapshot" : "a new JVM");
+            if (restored) {
+                double n = HostBenchmark.median(newJvmOnline);
+                System.out.printf("  with a new JVM instead (as before the pre-started one): agent online %.2f s (overhead"
+                        + " %+.2f s), JVM start to its first line %.2f s%n", n, n - b, HostBenchmark.median(newJvm));
+            }
+            System.out.printf("  a new JVM with no options: JVM start to its first line %.2f s%n",
                     HostBenchmark.median(plainJvm));
         }
     }
 
     /**
      * Seconds from the ENV request to SSH ("total"); with {@code jvmOptions} (null: no agent), to
-     * the jar started with them answering, with the ENV's READY ("ready") and each phase of the
-     * agent's launch after it.
+     * the jar started with them answering (in the VM's pre-started JVM if {@code useGuestJvm} and
+     * it fits), with the ENV's READY ("ready") and each phase of the agent's launch after it.
      */
-    private static Map<String, Double> launch(TinyPool pool, byte[] jar, String label, String jvmOptions)
-            throws Exception {
+    private static Map<String, Double> launch(TinyPool pool, byte[] jar, String label, String jvmOptions,
+            boolean useGuestJvm) throws Exception {
         AgentVms vms = new AgentVms(pool.client());
         AgentKeys keys = AgentKeys.generate("bench");
         String env = AgentNames.envName("benchmark", label, System.nanoTime() % 1_000_000);
@@ -113,8 +134,8 @@ final class AgentBenchmark {
                 return times;
             }
             LineClock log = new LineClock();
-            try (AgentBootstrap.RunningAgent running = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60))
-                    .launch(vm.ssh(), jar, "/root/agent", jvmOptions, log)) {
+            try (AgentBootstrap.RunningAgent running = new AgentBootstrap(keys.privateKey(), Duration.ofSeconds(60),
+                    useGuestJvm).launch(vm.ssh(), jar, AgentBootstrap.DEFAULT_REMOTE_DIR, jvmOptions, log)) {
                 BufferedReader out = new BufferedReader(new InputStreamReader(running.stdout(), StandardCharsets.UTF_8));
                 String first = out.readLine();
                 long online = System.nanoTime();
