@@ -120,9 +120,15 @@ public final class PrestartedJvm {
                         refuse(client, "expired: this JVM is being ended");
                         continue;
                     }
-                    client.setSoTimeout(0);
-                    client.getOutputStream().write("STARTED\n".getBytes(StandardCharsets.US_ASCII));
-                    client.getOutputStream().flush();
+                    try {
+                        client.setSoTimeout(0);
+                        client.getOutputStream().write("STARTED\n".getBytes(StandardCharsets.US_ASCII));
+                        client.getOutputStream().flush();
+                    } catch (IOException e) {
+                        System.out.println("tt-jvm: the client left before it was answered (" + e.getMessage()
+                                + "); ending, as this JVM is no longer offered");
+                        System.exit(1);
+                    }
                     return new Started(main, client, stderr);
                 } else {
                     refuse(client, "unknown request: expected 'KEY stderr' or 'KEY run JAR'");
