@@ -153,10 +153,12 @@ class GitLabDriverIT {
     void aCancelledJobsVmIsDeletedAtOnce() throws Exception {
         Map<String, String> env = runnerEnv(104, Map.of("TT_OS", "tinylinux"));
         assertEquals(0, start(env, "prepare").exit());
-        Stage step = start(env, "run", script("echo started; sleep 600\n").toString(), "step_script");
+        Stage step = start(env, "run", script("echo started > /root/gl-104-started; sleep 600\n").toString(),
+                "step_script");
+        // the script's own mark: a restored tiny VM runs a 'sleep 600' of its own (tt-jvm expire)
         Wait.until("the job's script runs in the VM", Duration.ofSeconds(60),
-                () -> pool.client().run(envName(104), "ps | grep -v grep | grep -c 'sleep 600'", 30).get(0)
-                        .stdout().strip().equals("1"));
+                () -> pool.client().run(envName(104), "cat /root/gl-104-started", 30).get(0).stdout().strip()
+                        .equals("started"));
         step.process().destroy();
         assertTrue(step.process().waitFor(60, TimeUnit.SECONDS), "the stage ends on SIGTERM");
         assertTrue(step.output().contains("deleting VM " + envName(104)), step.output());
