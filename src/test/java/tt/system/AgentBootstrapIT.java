@@ -1,6 +1,7 @@
 package tt.system;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
@@ -147,7 +148,7 @@ class AgentBootstrapIT {
      * launch log), any other gets a new JVM, and so does the next agent once that JVM was used.
      */
     @Test
-    void anAgentRunsInTheJvmARestoredVmStartedBeforeItsSnapshot() throws Exception {
+    void anAgentRunsInTheJvmARestoredVmStartedBeforeItsSnapshot() throws Throwable {
         try (TinyPool pool = TinyPool.start(Path.of("target/agent-prestarted").toAbsolutePath(), 2, 2048L * 1024)) {
             AgentVms vms = new AgentVms(pool.client());
             AgentKeys keys = AgentKeys.generate("jenkins-agent");
@@ -201,7 +202,7 @@ class AgentBootstrapIT {
      * {@code whileRunning} before it ends; returns the launch log.
      */
     private static String echo(AgentBootstrap bootstrap, AgentVms.ReadyVm vm, String options, String loader,
-            Checks whileRunning) throws Exception {
+            Executable whileRunning) throws Throwable {
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
         PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
         try (AgentBootstrap.RunningAgent agent = bootstrap.launch(vm.ssh(), EchoAgent.jar(0), "/root/agent", options,
@@ -215,16 +216,11 @@ class AgentBootstrapIT {
             assertEquals("echo: ping", out.readLine());
             Wait.until("the agent's stderr in the launch log", Duration.ofSeconds(30),
                     () -> logBytes.toString(StandardCharsets.UTF_8).contains("echo agent started"));
-            whileRunning.run();
+            whileRunning.execute();
             agent.stdin().close();
             Wait.until("the agent ends when its stdin closes", Duration.ofSeconds(30), () -> !agent.isRunning());
         }
         return logBytes.toString(StandardCharsets.UTF_8);
-    }
-
-    /** Something to check while an agent runs. */
-    private interface Checks {
-        void run() throws Exception;
     }
 
     /** The environment of the guest's java process whose command line has {@code marker}. */

@@ -115,7 +115,7 @@ class SeedWalkthroughIT {
                 assertEquals(1, r.err().lines().count(), "one line, no stack trace: " + r.err());
 
                 for (HostProcess h : hosts) {
-                    qemus.addAll(vmQemus(h));
+                    qemus.addAll(h.vmQemus());
                 }
                 r = tt.run("env", "del", "TEST");
                 assertEquals(0, r.exitCode(), r.err());
@@ -174,7 +174,7 @@ class SeedWalkthroughIT {
             r = direct.run("env", "run", "SOLO", "--use-ssh", "--cmd", "hostname");
             assertEquals(0, r.exitCode(), r.out() + r.err());
             assertTrue(r.out().contains("SOLO-minilinux-2-0-x86-64\n"), r.out());
-            qemus.addAll(vmQemus(solo));
+            qemus.addAll(solo.vmQemus());
             r = direct.run("env", "del", "SOLO");
             assertEquals(0, r.exitCode(), r.err());
             assertEquals(List.of(), solo.client().vms());
@@ -185,13 +185,6 @@ class SeedWalkthroughIT {
         }
         assertTrue(qemus.size() == 3 && qemus.stream().noneMatch(ProcessHandle::isAlive), "no VM is left running");
         assertTrue(hosts.stream().noneMatch(HostProcess::isAlive), "no daemon is left running");
-    }
-
-    /** The host's VMs' QEMUs, not a snapshot build's, which may be running beside them. */
-    private static List<ProcessHandle> vmQemus(HostProcess host) {
-        return host.qemus().stream()
-                .filter(q -> String.join(" ", q.info().arguments().orElse(new String[0])).contains("-name tt-vm-"))
-                .toList();
     }
 
     /** The tiny image, and the same files under a second OS name, so that OS prefixes select. */

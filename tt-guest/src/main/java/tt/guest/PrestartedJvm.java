@@ -12,7 +12,6 @@ import java.lang.reflect.Modifier;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +70,6 @@ public final class PrestartedJvm {
         }
         Path runDir = Path.of(args[0]);
         String key = newKey();
-        loadAhead();
         Started started;
         Path ready = runDir.resolve("ready");
         try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
@@ -136,21 +134,6 @@ public final class PrestartedJvm {
             } catch (IOException | ReflectiveOperationException | LinkageError | RuntimeException e) {
                 refuse(client, e.getMessage() == null ? e.toString() : e.getMessage());
             }
-        }
-    }
-
-    /**
-     * Loads, before the snapshot, the classes that running a jar needs (jar files, a class loader,
-     * reflection), by loading this program's own main class from its jar, so a clone does not.
-     */
-    private static void loadAhead() {
-        try {
-            Path self = Path.of(PrestartedJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(self)) {
-                mainOf(self);
-            }
-        } catch (IOException | ReflectiveOperationException | URISyntaxException | RuntimeException e) {
-            System.out.println("tt-jvm: could not load a jar ahead (a clone will): " + e);
         }
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tt.testkit.ClassJar;
 import tt.testkit.EchoAgent;
 import tt.testkit.Wait;
 
@@ -21,10 +22,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -187,19 +184,8 @@ class PrestartedJvmTest {
 
     /** A jar of one class of the tests, with it as Main-Class (none for null). */
     private Path jarOf(Class<?> main) throws IOException {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         Class<?> content = main == null ? StdioProbe.class : main;
-        if (main != null) {
-            manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, main.getName());
-        }
         Path jar = tmp.resolve(content.getSimpleName() + (main == null ? "-no-main" : "") + ".jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
-             InputStream cls = content.getResourceAsStream(content.getSimpleName() + ".class")) {
-            out.putNextEntry(new JarEntry(content.getName().replace('.', '/') + ".class"));
-            cls.transferTo(out);
-            out.closeEntry();
-        }
-        return jar;
+        return Files.write(jar, ClassJar.of(content, main != null, Map.of()));
     }
 }

@@ -3,6 +3,7 @@ package tt.testkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -81,22 +82,35 @@ public final class DebianImages {
                 + "; a cold build takes minutes";
     }
 
-    /** Puts the image into {@code imageFolder} as hard links to the built files (no copy); returns it. */
+    /**
+     * Puts the image into {@code imageFolder} as hard links to the built files (no copy), linked
+     * again where the image was rebuilt since; returns it.
+     */
     public static Path linkInto(Path imageFolder, Path image) throws IOException {
         Path linked = imageFolder.resolve(image.getFileName());
-        if (!Files.isDirectory(linked)) {
+        if (Files.isDirectory(linked)) {
+            linkFiles(image, linked);
+        } else {
             Path stage = imageFolder.resolve(".linking-" + image.getFileName());
             Files.createDirectories(stage);
-            try (Stream<Path> files = Files.list(image)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Path to = stage.resolve(f.getFileName());
-                    if (!Files.exists(to)) {
-                        Files.createLink(to, f);
-                    }
-                }
-            }
+            linkFiles(image, stage);
             Files.move(stage, linked);
         }
         return linked;
+    }
+
+    /** Hard links in {@code to} to each file of {@code from}, each made again (atomically) when it is another file. */
+    private static void linkFiles(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path link = to.resolve(f.getFileName());
+                if (!Files.exists(link) || !Files.isSameFile(link, f)) {
+                    Path fresh = to.resolve(f.getFileName() + ".new");
+                    Files.deleteIfExists(fresh);
+                    Files.createLink(fresh, f);
+                    Files.move(fresh, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 }

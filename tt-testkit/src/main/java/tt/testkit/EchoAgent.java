@@ -1,17 +1,11 @@
 package tt.testkit;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Random;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.zip.ZipEntry;
 
 /**
  * A stand-in for a Jenkins agent: prints "ready" with its Java version, its architecture and the
@@ -38,25 +32,8 @@ public final class EchoAgent {
 
     /** A runnable jar of this class, padded with {@code paddingBytes} of incompressible data. */
     public static byte[] jar(int paddingBytes) throws IOException {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, EchoAgent.class.getName());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, manifest);
-             InputStream cls = EchoAgent.class.getResourceAsStream("EchoAgent.class")) {
-            jar.putNextEntry(new JarEntry(EchoAgent.class.getName().replace('.', '/') + ".class"));
-            cls.transferTo(jar);
-            jar.closeEntry();
-            if (paddingBytes > 0) {
-                byte[] padding = new byte[paddingBytes];
-                new Random(1).nextBytes(padding);
-                JarEntry entry = new JarEntry("padding.bin");
-                entry.setMethod(ZipEntry.DEFLATED);
-                jar.putNextEntry(entry);
-                jar.write(padding);
-                jar.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
+        byte[] padding = new byte[paddingBytes];
+        new Random(1).nextBytes(padding);
+        return ClassJar.of(EchoAgent.class, true, paddingBytes > 0 ? Map.of("padding.bin", padding) : Map.of());
     }
 }

@@ -141,6 +141,13 @@ public final class HostProcess implements AutoCloseable {
                 .filter(h -> h.info().command().orElse("").contains("qemu-system")).toList();
     }
 
+    /** The QEMUs of the daemon's VMs (named tt-vm-ID), not those of snapshot builds beside them. */
+    public List<ProcessHandle> vmQemus() {
+        return qemus().stream()
+                .filter(q -> String.join(" ", q.info().arguments().orElse(new String[0])).contains("-name tt-vm-"))
+                .toList();
+    }
+
     public boolean isAlive() {
         return launcher.isAlive();
     }

@@ -3,12 +3,10 @@ package tt.testkit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** The guest images the tests boot, built by {@code images/build-image.sh} when missing. */
 public final class TinyImage {
@@ -54,24 +52,11 @@ public final class TinyImage {
     }
 
     /**
-     * An image folder holding only the x86_64 tiny image (hard links into the shared cache, made
-     * again when the cache's image was rebuilt), for tests whose OS prefix must match exactly one
-     * image.
+     * An image folder holding only the x86_64 tiny image ({@link DebianImages#linkInto}: hard links
+     * into the shared cache), for tests whose OS prefix must match exactly one image.
      */
     public static Path x86Only(Path dir) throws IOException {
-        Path image = ensure(Repo.imagePath(), RECIPE_X86_64, X86_64);
-        Path linked = Files.createDirectories(dir.resolve(X86_64));
-        try (Stream<Path> files = Files.list(image)) {
-            for (Path f : files.toList()) {
-                Path link = linked.resolve(f.getFileName());
-                if (!Files.exists(link) || !Files.isSameFile(link, f)) {
-                    Path fresh = linked.resolve(f.getFileName() + ".new");
-                    Files.deleteIfExists(fresh);
-                    Files.createLink(fresh, f);
-                    Files.move(fresh, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+        DebianImages.linkInto(Files.createDirectories(dir), ensure(Repo.imagePath(), RECIPE_X86_64, X86_64));
         return dir;
     }
 }
