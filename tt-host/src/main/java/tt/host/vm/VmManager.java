@@ -327,10 +327,10 @@ public final class VmManager implements AutoCloseable {
                         .tag("boot", vm.restoredFrom == null ? "cold" : "snapshot")
                         .tag("image", vm.image.name().toString()).publishPercentileHistogram().register(registry)
                         .record(took);
-                measureSpeedOnce(vm);
                 if (vm.restoredFrom == null) {
                     snapshots.buildLater(vm);
                 }
+                measureSpeedOnce(vm);
             }
             return;
         }

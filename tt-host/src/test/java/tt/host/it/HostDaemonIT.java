@@ -99,6 +99,13 @@ class HostDaemonIT {
             assertEquals("out\n", exec.stdout());
             assertEquals("err\n", exec.stderr());
 
+            // the first ready VM of an image measures the image's slowdown (by the loop's own CPU time)
+            Wait.until("the tiny image's slowdown measured", Duration.ofSeconds(120), () -> client.images().stream()
+                    .anyMatch(i -> i.name().equals(TinyImage.X86_64) && i.slowdown() != null));
+            String log = host.log();
+            assertTrue(log.contains(TinyImage.X86_64 + ": guests run ") && log.contains(" ms of CPU in the guest"),
+                    log);
+
             ProcessHandle qemu = host.qemus().get(0);
             Path vmDir = host.stateDir().resolve("vms").resolve(vm.id());
             assertFalse(Files.exists(vmDir.resolve("disk.qcow2")), "overlay is unlinked once QEMU holds it");
