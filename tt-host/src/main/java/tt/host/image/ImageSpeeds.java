@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * user's VM just as it is handed out, so it runs at the lowest priority (renice 19, where the guest
  * has renice) and counts its own CPU time ({@code times}), not the time that passes: it takes
  * almost nothing from what the VM's user starts (a Jenkins agent), and their work does not make it
- * look slower. It is an estimate: the guest's shell (busybox ash, dash ...) may differ from the
- * host's.
+ * look slower (a busy host still does: the guest cannot tell when QEMU is not running). It is an
+ * estimate: the guest's shell (busybox ash, dash ...) may differ from the host's.
  */
 public final class ImageSpeeds {
 
