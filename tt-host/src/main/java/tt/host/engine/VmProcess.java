@@ -24,6 +24,13 @@ public interface VmProcess {
      */
     void saveSnapshot(Path state) throws IOException;
 
+    /**
+     * How many connections forwarded to {@code guestPort} the guest has not answered yet: their
+     * first packet was lost (the guest's network was not up) and waits for a retransmission, which
+     * QEMU's user networking makes some 6 s later.
+     */
+    int unansweredConnections(int guestPort) throws IOException;
+
     /** Kills the process and waits until it is gone. */
     void kill();
 }

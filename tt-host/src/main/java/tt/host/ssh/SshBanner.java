@@ -7,7 +7,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -22,6 +25,12 @@ public final class SshBanner {
     private SshBanner() {
     }
 
+    /** How many connections to the probed port the guest has not answered yet, as its VM's networking knows. */
+    @FunctionalInterface
+    public interface Unanswered {
+        int count() throws IOException;
+    }
+
     /**
      * Repeated probes of one VM's SSH port that do not pile up on a slow server. A connection the
      * guest keeps silent is either lost (its SYN went out before the guest's network was up) or
@@ -31,7 +40,14 @@ public final class SshBanner {
      * second beside them up to {@link #MAX_OPEN}: a lost one is made up for at once, and a slow
      * server gets at most that many sessions to start, not one more each second it is slow (500 in
      * 10 minutes for a Debian 13 guest on a busy machine). Connections closed by the guest (nothing
-     * listens yet) are dropped, and the next one is opened at once.
+     * listens yet) are dropped, and the next one is opened at once. When {@link #MAX_OPEN} are open
+     * and the VM's networking says that the guest has answered none of them (all were made before
+     * its network was up, and QEMU retries them only some 6 s later), the oldest is replaced by a
+     * new one each second: that costs the guest nothing, and a guest whose network comes up after
+     * the fourth connection answers within the second, not at QEMU's next retry. (Replacing every
+     * 0.25 s was tried: once, right after such a boot, the guest closed a user's login at once,
+     * likely dropbear's limit of 5 unauthenticated connections per address, as all come from
+     * QEMU's 10.0.2.2; so the pace stays one a second.)
      */
     public static final class Probe implements AutoCloseable {
 
@@ -40,12 +56,24 @@ public final class SshBanner {
         static final long PAUSE_MS = 50;
 
         private final InetSocketAddress address;
+        private final Unanswered unanswered;
         private final Selector selector;
+        /** The open connections, oldest first. */
+        private final Deque<SelectionKey> opened = new ArrayDeque<>();
         /** When the last connection was opened; null when the next one may be opened at once. */
         private Long lastOpened;
+        private int replaced;
+        /** The guest answered a connection (its network is up), or its networking cannot say: one a second then. */
+        private boolean guestAnswers;
 
+        /** A probe that does not know which connections the guest has answered. */
         public Probe(String host, int port) throws IOException {
+            this(host, port, () -> 0);
+        }
+
+        public Probe(String host, int port, Unanswered unanswered) throws IOException {
             this.address = new InetSocketAddress(host, port);
+            this.unanswered = unanswered;
             this.selector = Selector.open();
         }
 
@@ -58,9 +86,17 @@ public final class SshBanner {
                     NEW_CONNECTION_EVERY_MS));
             while (true) {
                 long now = System.nanoTime();
-                if (open() < MAX_OPEN && (lastOpened == null
-                        || now - lastOpened >= TimeUnit.MILLISECONDS.toNanos(NEW_CONNECTION_EVERY_MS))) {
+                long since = lastOpened == null ? Long.MAX_VALUE : now - lastOpened;
+                if (open() < MAX_OPEN && since >= TimeUnit.MILLISECONDS.toNanos(NEW_CONNECTION_EVERY_MS)) {
                     lastOpened = connect() ? now : null;
+                } else if (!guestAnswers && since >= TimeUnit.MILLISECONDS.toNanos(NEW_CONNECTION_EVERY_MS)) {
+                    if (noneAnswered()) {
+                        close(opened.peekFirst());
+                        replaced++;
+                        lastOpened = connect() ? now : null;
+                    } else {
+                        guestAnswers = true;
+                    }
                 }
                 long waitMs = TimeUnit.NANOSECONDS.toMillis(end - now);
                 if (open() == 0 || waitMs <= 0) {
@@ -98,7 +134,21 @@ public final class SshBanner {
 
         /** The connections open now. */
         int open() {
-            return selector.isOpen() ? (int) selector.keys().stream().filter(SelectionKey::isValid).count() : 0;
+            return opened.size();
+        }
+
+        /** How many connections were replaced because the guest had answered none of them. */
+        public int replaced() {
+            return replaced;
+        }
+
+        /** True if the VM's networking says that the guest answered none of the open connections (false: unknown). */
+        private boolean noneAnswered() {
+            try {
+                return unanswered.count() >= open();
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         /** Opens a connection; false if it was refused at once (nothing listens on the port yet). */
@@ -107,8 +157,8 @@ public final class SshBanner {
             try {
                 channel.configureBlocking(false);
                 boolean connected = channel.connect(address);
-                channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
-                        ByteBuffer.allocate(BANNER.length));
+                opened.addLast(channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                        ByteBuffer.allocate(BANNER.length)));
                 return true;
             } catch (IOException e) {
                 channel.close();
@@ -140,7 +190,8 @@ public final class SshBanner {
             return false;
         }
 
-        private static void close(SelectionKey key) {
+        private void close(SelectionKey key) {
+            opened.remove(key);
             key.cancel();
             try {
                 key.channel().close();
@@ -152,7 +203,7 @@ public final class SshBanner {
         /** Closes every connection. */
         @Override
         public void close() {
-            for (SelectionKey key : selector.keys()) {
+            for (SelectionKey key : List.copyOf(opened)) {
                 close(key);
             }
             try {

@@ -302,12 +302,18 @@ public final class VmManager implements AutoCloseable {
         }
         long deadline = t0 + TimeUnit.SECONDS.toNanos(defaults.bootTimeoutSeconds());
         int port = vm.ports.get(22);
-        try (SshBanner.Probe ssh = new SshBanner.Probe(address, port)) {
+        try (SshBanner.Probe ssh = new SshBanner.Probe(address, port, () -> unansweredSsh(vm))) {
             awaitBanner(vm, ssh, t0, deadline, port);
         } catch (IOException e) {
             LOG.warn("vm {}: cannot probe its SSH port {}: {}", vm.id, port, e.toString());
             vm.markFailed("tt-host could not probe the VM's SSH port: " + e.getMessage());
         }
+    }
+
+    /** The SSH probes the guest has not answered yet (0 when the VM's process is gone). */
+    private static int unansweredSsh(Vm vm) throws IOException {
+        VmProcess process = vm.process;
+        return process == null ? 0 : process.unansweredConnections(22);
     }
 
     private void awaitBanner(Vm vm, SshBanner.Probe ssh, long t0, long deadline, int port) throws IOException {
@@ -321,8 +327,9 @@ public final class VmManager implements AutoCloseable {
         if (answered) {
             if (vm.markReady()) {
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({})", vm.id, address, port, took.toMillis(),
-                        vm.restoredFrom == null ? "cold boot" : "from snapshot");
+                LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({}{})", vm.id, address, port, took.toMillis(),
+                        vm.restoredFrom == null ? "cold boot" : "from snapshot", ssh.replaced() == 0 ? ""
+                                : "; " + ssh.replaced() + " probes made before the guest's network was up replaced");
                 Timer.builder("tt_vm_boot").description("a VM's start (or its warm hand-out) to its SSH banner")
                         .tag("boot", vm.restoredFrom == null ? "cold" : "snapshot")
                         .tag("image", vm.image.name().toString()).publishPercentileHistogram().register(registry)

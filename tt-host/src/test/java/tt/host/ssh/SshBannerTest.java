@@ -108,6 +108,35 @@ class SshBannerTest {
     }
 
     @Test
+    void connectionsAreReplacedWhileTheGuestHasAnsweredNone() throws Exception {
+        int silent = SshBanner.Probe.MAX_OPEN + 1;
+        try (ForwardedPort port = new ForwardedPort(0, silent, 0);
+             // as QEMU's networking says while the guest's network is down: none of them answered
+             SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port(),
+                     () -> port.accepted.get() <= silent ? SshBanner.Probe.MAX_OPEN : 0)) {
+            assertTrue(probe(probe, 100), "the banner of the connection opened after the silent ones");
+            assertEquals(silent + 1, port.accepted.get());
+            assertEquals(2, probe.replaced(), "the oldest replaced twice: the fifth connection was silent too");
+            assertTrue(probe.open() <= SshBanner.Probe.MAX_OPEN, "open: " + probe.open());
+        }
+    }
+
+    @Test
+    void connectionsAreNotReplacedWhenTheGuestMayHaveAnsweredThemOrNobodyKnows() throws Exception {
+        long slow = (SshBanner.Probe.MAX_OPEN + 4) * SshBanner.Probe.NEW_CONNECTION_EVERY_MS;
+        for (SshBanner.Unanswered unanswered : List.<SshBanner.Unanswered>of(() -> 1, () -> {
+            throw new IOException("QEMU's monitor is gone");
+        })) {
+            try (ForwardedPort port = new ForwardedPort(1, 0, slow);
+                 SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port(), unanswered)) {
+                assertTrue(probe(probe, 100), "the slow server's banner is waited for");
+                assertTrue(port.accepted.get() <= 1 + SshBanner.Probe.MAX_OPEN, "connections: " + port.accepted.get());
+                assertEquals(0, probe.replaced());
+            }
+        }
+    }
+
+    @Test
     void aSilentConnectionDoesNotHoldUpTheNextOne() throws Exception {
         try (ForwardedPort port = new ForwardedPort(0, 1, 0);
              SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port())) {

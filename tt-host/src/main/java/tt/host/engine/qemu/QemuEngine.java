@@ -239,6 +239,13 @@ public final class QemuEngine implements Engine {
         }
 
         @Override
+        public int unansweredConnections(int guestPort) throws IOException {
+            JsonNode text = qmp.execute("human-monitor-command",
+                    JSON.createObjectNode().put("command-line", "info usernet"));
+            return UserNetConnections.unanswered(text.asText(), guestPort);
+        }
+
+        @Override
         public void saveSnapshot(Path state) throws IOException {
             qmp.execute("stop");
             qmp.execute("migrate-set-capabilities", ignoreShared());
