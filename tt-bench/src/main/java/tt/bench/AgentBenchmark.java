@@ -128,8 +128,10 @@ final class AgentBenchmark {
         try {
             vms.create(env, SPEC, AgentKeys.generate("bench").publicKey());
             vms.awaitReady(env, Duration.ofSeconds(180));
-            Wait.until("the tiny image's slowdown measured", IMAGE_SPEED_MEASURED, () -> pool.host().client().images()
-                    .stream().anyMatch(i -> i.name().equals(TinyImage.X86_64) && i.slowdown() != null));
+            if (pool.host().awaitSlowdown(TinyImage.X86_64, IMAGE_SPEED_MEASURED).isEmpty()) {
+                throw new IllegalStateException("the tiny image's slowdown was not measured within "
+                        + IMAGE_SPEED_MEASURED.toMinutes() + " minutes: " + pool.host().log());
+            }
         } finally {
             vms.delete(env);
         }

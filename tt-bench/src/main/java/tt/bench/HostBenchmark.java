@@ -1,7 +1,6 @@
 package tt.bench;
 
 import tt.api.FileTrees;
-import tt.api.ImageInfo;
 import tt.api.ImageName;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
@@ -23,6 +22,7 @@ import tt.testkit.TinyImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -273,15 +273,10 @@ final class HostBenchmark {
                 // the first VM of an image measures its slowdown factor in the guest once it is ready:
                 // not counted, and kept until it is done (else the next VMs try, during their timing)
                 VmInfo first = client.createVm(new VmCreateRequest(null, name, 1, mem, null, null, null, null));
-                Double slowdown = null;
+                Double slowdown;
                 String accel;
                 try {
-                    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-                    while (slowdown == null && System.nanoTime() < deadline) {
-                        slowdown = client.images().stream().filter(i -> i.name().equals(name)).findFirst()
-                                .map(ImageInfo::slowdown).orElse(null);
-                        Thread.sleep(slowdown == null ? 500 : 0);
-                    }
+                    slowdown = host.awaitSlowdown(name, Duration.ofMinutes(10)).orElse(null);
                     accel = client.vm(first.id()).accel();
                 } finally {
                     client.deleteVm(first.id());

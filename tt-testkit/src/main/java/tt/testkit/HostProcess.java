@@ -1,5 +1,6 @@
 package tt.testkit;
 
+import tt.api.ImageInfo;
 import tt.client.HostClient;
 import tt.client.ServerTrust;
 import tt.server.TlsIdentity;
@@ -127,6 +128,23 @@ public final class HostProcess implements AutoCloseable {
 
     public String log() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The image's slowdown factor once the host has measured it (in the first VM of the image that
+     * is ready, which must stay until then), or empty if it has not within {@code wait}.
+     */
+    public Optional<Double> awaitSlowdown(String image, Duration wait) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        HostClient client = client();
+        while (true) {
+            Optional<Double> slowdown = client.images().stream().filter(i -> i.name().equals(image)).findFirst()
+                    .map(ImageInfo::slowdown);
+            if (slowdown.isPresent() || System.nanoTime() > deadline) {
+                return slowdown;
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** The daemon's JVM (inside the launcher's namespace). */

@@ -100,8 +100,8 @@ class HostDaemonIT {
             assertEquals("err\n", exec.stderr());
 
             // the first ready VM of an image measures the image's slowdown (by the loop's own CPU time)
-            Wait.until("the tiny image's slowdown measured", Duration.ofSeconds(120), () -> client.images().stream()
-                    .anyMatch(i -> i.name().equals(TinyImage.X86_64) && i.slowdown() != null));
+            assertTrue(host.awaitSlowdown(TinyImage.X86_64, Duration.ofSeconds(120)).isPresent(),
+                    "the tiny image's slowdown measured within 120 s");
             String log = host.log();
             assertTrue(log.contains(TinyImage.X86_64 + ": guests run ") && log.contains(" ms of CPU in the guest"),
                     log);
