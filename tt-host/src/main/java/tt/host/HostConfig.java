@@ -30,7 +30,7 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         require(!f.open || (f.token == null && f.tokenFile == null), "--open serves without a token: drop --token");
         String[] range = f.portRange.split("-", -1);
         require(range.length == 2 && range[0].matches("\\d{1,5}") && range[1].matches("\\d{1,5}"),
-                "--port-range must look like 30000-39999");
+                "--port-range must look like 30000-32767");
         Path stateDir = (f.stateDir != null ? f.stateDir : ServerMain.defaultStateDir("host-" + f.servPort))
                 .toAbsolutePath().normalize();
         Files.createDirectories(stateDir);

@@ -86,6 +86,11 @@ final class HostDaemon implements AutoCloseable {
         ResourceLedger ledger = new ResourceLedger(config.total());
         PortAllocator ports = new PortAllocator(InetAddress.getByName(config.servAddr()), config.portFirst(),
                 config.portLast());
+        Path ephemeral = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (Files.isReadable(ephemeral)) { // read by lines: Files.readString gets one byte of a sysctl file
+            PortAllocator.ephemeralOverlap(config.portFirst(), config.portLast(),
+                    String.join(" ", Files.readAllLines(ephemeral))).ifPresent(LOG::warn);
+        }
         HostSshKey hostKey = HostSshKey.loadOrCreate(config.stateDir());
         Files.createDirectories(config.vmsDir());
         Files.createDirectories(config.runtimeDir());

@@ -69,8 +69,9 @@ public final class HostMain implements Callable<Integer> {
             description = "QEMU accelerator; auto probes whether KVM really works (default: ${DEFAULT-VALUE}).")
     String accel;
 
-    @Option(names = "--port-range", defaultValue = "30000-39999", paramLabel = "FIRST-LAST",
-            description = "Host ports for VM forwards (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port-range", defaultValue = "30000-32767", paramLabel = "FIRST-LAST",
+            description = "Host ports for VM forwards; keep them below the machine's ephemeral ports"
+                    + " (net.ipv4.ip_local_port_range) (default: ${DEFAULT-VALUE}).")
     String portRange;
 
     @Option(names = "--default-mem", defaultValue = "512", paramLabel = "MIB",

@@ -58,7 +58,7 @@ public final class HostProcess implements AutoCloseable {
         Path stateDir = workDir.resolve("host-" + port);
         Files.createDirectories(stateDir);
         Path log = workDir.resolve("host-" + port + ".log");
-        int firstForward = 30000 + (port % 290) * 100;
+        int firstForward = 20000 + (port % 127) * 100; // 100 ports in 20000-32699: below the ephemeral ports
         List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt-host").toString(),
                 "--image-path", imagePath.toString(), "--cpu-total", Integer.toString(cpuTotal),
                 "--mem-total", Long.toString(memTotalKib), "--disk-total", Long.toString(40L * 1024 * 1024),

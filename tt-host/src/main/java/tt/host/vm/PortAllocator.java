@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,12 +25,33 @@ public final class PortAllocator {
 
     public PortAllocator(InetAddress bindAddress, int first, int last) {
         if (first < 1024 || last > 65535 || first > last) {
-            throw new IllegalArgumentException("bad port range " + first + "-" + last + ": use e.g. 30000-39999");
+            throw new IllegalArgumentException("bad port range " + first + "-" + last + ": use e.g. 30000-32767");
         }
         this.bindAddress = bindAddress;
         this.first = first;
         this.last = last;
         this.next = first;
+    }
+
+    /**
+     * A warning when [first, last] overlaps the machine's ephemeral range (as in
+     * /proc/sys/net/ipv4/ip_local_port_range, e.g. "32768\t60999"): the kernel hands those ports to
+     * outgoing connections, so one may take a port between its check here and QEMU's bind.
+     */
+    public static Optional<String> ephemeralOverlap(int first, int last, String ipLocalPortRange) {
+        String[] range = ipLocalPortRange.trim().split("\\s+");
+        if (range.length != 2 || !range[0].matches("\\d{1,5}") || !range[1].matches("\\d{1,5}")) {
+            return Optional.empty();
+        }
+        int ephemeralFirst = Integer.parseInt(range[0]);
+        int ephemeralLast = Integer.parseInt(range[1]);
+        if (last < ephemeralFirst || first > ephemeralLast) {
+            return Optional.empty();
+        }
+        return Optional.of("--port-range " + first + "-" + last + " overlaps this machine's ephemeral ports "
+                + ephemeralFirst + "-" + ephemeralLast + " (net.ipv4.ip_local_port_range), which outgoing"
+                + " connections take: a VM's forward may then fail to bind. Pick a range outside it (the default"
+                + " 30000-32767 is below Linux's), or reserve yours with net.ipv4.ip_local_reserved_ports");
     }
 
     public synchronized List<Integer> allocate(int count) {
