@@ -10,10 +10,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Hands out host ports for forwards from a range, skipping ports held by VMs and ports some other
- * program is listening on. A port stays held until released.
+ * Hands out host ports for forwards from a range, in turn from a random one, skipping ports held by
+ * VMs and ports some other program is listening on. A port stays held until released.
  */
 public final class PortAllocator {
 
@@ -30,7 +31,9 @@ public final class PortAllocator {
         this.bindAddress = bindAddress;
         this.first = first;
         this.last = last;
-        this.next = first;
+        // a random first pick: hosts sharing a machine and a range (the demo pool's two) would
+        // otherwise both try its first port, and the QEMU that binds it second fails
+        this.next = first + ThreadLocalRandom.current().nextInt(last - first + 1);
     }
 
     /**

@@ -329,7 +329,8 @@ public final class VmManager implements AutoCloseable {
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({}{})", vm.id, address, port, took.toMillis(),
                         vm.restoredFrom == null ? "cold boot" : "from snapshot", ssh.replaced() == 0 ? ""
-                                : "; " + ssh.replaced() + " probes made before the guest's network was up replaced");
+                                : "; " + ssh.replaced() + (ssh.replaced() == 1 ? " probe" : " probes")
+                                        + " made before the guest's network was up replaced");
                 Timer.builder("tt_vm_boot").description("a VM's start (or its warm hand-out) to its SSH banner")
                         .tag("boot", vm.restoredFrom == null ? "cold" : "snapshot")
                         .tag("image", vm.image.name().toString()).publishPercentileHistogram().register(registry)
