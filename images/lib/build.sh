@@ -160,7 +160,7 @@ write_manifest() {
   "kernel": "vmlinuz",
   "initrd": "initrd.img",
   "disk": "disk.qcow2",
-  "cmdline": "console=$CONSOLE quiet panic=-1",
+  "cmdline": "console=$CONSOLE quiet panic=-1${CMDLINE_EXTRA:+ $CMDLINE_EXTRA}",
   "sshUser": "root",
   "minMemMib": $MIN_MEM_MIB,
   "agent": "tt",

@@ -3,6 +3,7 @@ IMAGE_NAME="qemu:tinylinux-1.0:6.1.x86_64"
 DEB_ARCH=amd64
 QEMU_ARCH=x86_64
 CONSOLE=ttyS0
+CMDLINE_EXTRA=no_timer_check  # images/README.md, "The kernel's timer check"
 MACHINE=q35
 MIN_MEM_MIB=256
 MODULES="virtio_pci virtio_net virtio_blk virtio-rng virtio_console qemu_fw_cfg"

@@ -275,7 +275,9 @@ public final class VmManager implements AutoCloseable {
         VmProcess process = vm.process;
         process.onExit().thenRun(() -> {
             if (!vm.isDeleting() && vm.process == process) {
-                String why = "QEMU exited (guest powered off or crashed): " + tail(vm.dir.resolve("engine.log"), 2);
+                String why = "QEMU exited (the guest powered off or crashed); QEMU's log ends with: "
+                        + tail(vm.dir.resolve("engine.log"), 2) + "; the console ends with: "
+                        + tail(vm.dir.resolve("console.log"), 3);
                 LOG.warn("vm {}: {}", vm.id, why);
                 vm.markFailed(why);
             }
@@ -606,7 +608,8 @@ public final class VmManager implements AutoCloseable {
     private static String tail(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-            return String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size())).strip();
+            String tail = String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size())).strip();
+            return tail.isEmpty() ? "(nothing)" : tail;
         } catch (IOException e) {
             return "(no " + file.getFileName() + ")";
         }

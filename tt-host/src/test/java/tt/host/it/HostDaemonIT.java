@@ -139,6 +139,26 @@ class HostDaemonIT {
     }
 
     @Test
+    void aGuestThatPowersOffFailsItsVmWithTheConsolesLastLines() throws Exception {
+        try (HostProcess host = startHost(1, 2 * GIB_KIB)) {
+            HostClient client = host.client();
+            VmInfo vm = awaitReady(client, client.createVm(new VmCreateRequest(null, TinyImage.X86_64, 1, 256, null,
+                    null, null, null)).id());
+            // images/README.md, "The kernel's timer check"
+            assertTrue(client.exec(vm.id(), "cat /proc/cmdline", 30).stdout().contains("no_timer_check"));
+
+            assertEquals(0, client.exec(vm.id(), "(sleep 1; echo tt-it-last-words > /dev/console; poweroff -f)"
+                    + " > /dev/null 2>&1 &", 30).exitCode());
+            Wait.until("VM " + vm.id() + " failed", Duration.ofSeconds(60),
+                    () -> client.vm(vm.id()).state() == VmState.FAILED);
+            String error = client.vm(vm.id()).error();
+            assertTrue(error.startsWith("QEMU exited (the guest powered off or crashed)")
+                    && error.contains("the console ends with: ") && error.contains("tt-it-last-words"), error);
+            client.deleteVm(vm.id());
+        }
+    }
+
+    @Test
     void bootsAnAarch64GuestUnderTcg() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-aarch64")),
                 "qemu-system-aarch64 is not installed: run images/setup-deps.sh");
