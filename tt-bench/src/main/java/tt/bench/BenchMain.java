@@ -30,12 +30,12 @@ public final class BenchMain {
                 }
             }
             default -> {
-                System.err.println("usage: tt-bench host       boot-to-SSH vs bare QEMU, overlay clone time, QEMU RSS\n"
+                System.err.println("usage: tt-bench host       create-to-ready vs bare QEMU, overlay clone time, QEMU RSS\n"
                         + "       tt-bench backend    1000-VM placement over 50 simulated hosts, API latency\n"
                         + "       tt-bench cli        'tt env list' wall time next to a bare 'java -version'\n"
                         + "       tt-bench agent      Jenkins agent launch path (ENV to agent JVM online) vs VM boot-to-SSH\n"
                         + "       tt-bench warm       an ENV from the warm pool vs one restored from the snapshot\n"
-                        + "       tt-bench snapshot   create-to-SSH from a snapshot vs cold vs bare QEMU, idle PSS (part of 'host')\n"
+                        + "       tt-bench snapshot   create-to-ready from a snapshot vs cold vs bare QEMU, idle PSS (part of 'host')\n"
                         + "       tt-bench images [IMAGE...]  each built image's cold boot vs bare QEMU (part of 'host')");
                 System.exit(2);
             }

@@ -3,7 +3,6 @@ package tt.bench;
 import tt.api.FileTrees;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
-import tt.api.VmState;
 import tt.client.HostClient;
 import tt.host.image.Image;
 import tt.host.image.ImageCatalog;
@@ -20,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Instant VMs (issue 13, point 4), in one run per image: create-to-SSH banner of a VM restored
+ * Instant VMs (issue 13, point 4), in one run per image: create-to-ready of a VM restored
  * from a snapshot, of a cold boot through tt-host (a second tt-host with --snapshots off) and of
  * the bare QEMU command of that cold boot; and the memory (PSS, /proc/PID/smaps_rollup) of idle
- * clones next to an idle cold-booted VM's. The bare boot and the banner wait are {@link HostBenchmark}'s. Images: the tiny x86_64 one and debian-12-x86_64 when
+ * clones next to an idle cold-booted VM's. The bare boot and the wait for READY are {@link HostBenchmark}'s. Images: the tiny x86_64 one and debian-12-x86_64 when
  * built. Rounds: {@code -Dtt.bench.rounds=N} (default 3); the median is shown.
  */
 final class SnapshotBenchmark {
@@ -61,7 +60,7 @@ final class SnapshotBenchmark {
         }
         ImageCatalog catalog = new ImageCatalog(images);
         catalog.rescan();
-        System.out.printf("%ninstant VMs, create-to-SSH banner: from a snapshot, cold through tt-host (snapshots off)"
+        System.out.printf("%ninstant VMs, create-to-ready: from a snapshot, cold through tt-host (snapshots off)"
                 + " and bare QEMU (the cold boot's command line); %d rounds, median; PSS of idle VMs%n", rounds);
         try (HostProcess snap = HostProcess.start(images, work, 8, 8L * 1024 * 1024, List.of("--boot-timeout", "900"));
              HostProcess cold = HostProcess.start(images, work, 8, 8L * 1024 * 1024,
@@ -99,7 +98,7 @@ final class SnapshotBenchmark {
         // the first VM of this size boots cold and makes the host build its snapshot in the background
         VmInfo first = create(snap, name, mem);
         String accel = snap.vm(first.id()).accel();
-        awaitReady(snap, first.id());
+        HostBenchmark.awaitReady(snap, first.id());
         snap.deleteVm(first.id());
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
         String built = "of " + name + " (Size[cpu=1, memMib=" + mem + ",";
@@ -113,8 +112,8 @@ final class SnapshotBenchmark {
         List<Double> coldBoot = new ArrayList<>();
         List<Double> bare = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            fromSnapshot.add(toBanner(snap, name, mem, "snapshot"));
-            coldBoot.add(toBanner(cold, name, mem, "cold"));
+            fromSnapshot.add(toReady(snap, name, mem, "snapshot"));
+            coldBoot.add(toReady(cold, name, mem, "cold"));
             bare.add(HostBenchmark.bareColdBoot(image, accel, mem, work));
         }
         double s = HostBenchmark.median(fromSnapshot);
@@ -125,9 +124,9 @@ final class SnapshotBenchmark {
                 fromSnapshot, coldBoot, bare);
 
         List<VmInfo> idle = List.of(create(snap, name, mem), create(snap, name, mem), create(cold, name, mem));
-        for (VmInfo vm : idle) {
-            HostBenchmark.awaitBanner(vm.address(), vm.sshPort(), null);
-        }
+        HostBenchmark.awaitReady(snap, idle.get(0).id());
+        HostBenchmark.awaitReady(snap, idle.get(1).id());
+        HostBenchmark.awaitReady(cold, idle.get(2).id());
         Thread.sleep(5000);
         List<String> clones = new ArrayList<>();
         for (ProcessHandle q : snapHost.qemus()) {
@@ -144,27 +143,16 @@ final class SnapshotBenchmark {
         cold.deleteVm(idle.get(2).id());
     }
 
-    /** Waits until the host has seen the VM ready (only then does it build the snapshot of its size). */
-    private static void awaitReady(HostClient client, String id) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
-        while (client.vm(id).state() != VmState.READY) {
-            if (client.vm(id).state() == VmState.FAILED || System.nanoTime() > deadline) {
-                throw new IllegalStateException("VM " + id + " not ready: " + client.vm(id));
-            }
-            Thread.sleep(200);
-        }
-    }
-
     private static VmInfo create(HostClient client, String image, int mem) throws IOException {
         return client.createVm(new VmCreateRequest(null, image, 1, mem, null, null, null, null));
     }
 
-    /** Seconds from the create request to the SSH banner; checks how the VM started; deletes it. */
-    private static double toBanner(HostClient client, String image, int mem, String boot) throws Exception {
+    /** Seconds from the create request to READY; checks how the VM started; deletes it. */
+    private static double toReady(HostClient client, String image, int mem, String boot) throws Exception {
         long t0 = System.nanoTime();
         VmInfo vm = create(client, image, mem);
         try {
-            HostBenchmark.awaitBanner(vm.address(), vm.sshPort(), null);
+            HostBenchmark.awaitReady(client, vm.id());
             double s = (System.nanoTime() - t0) / 1e9;
             String how = client.vm(vm.id()).boot();
             if (!boot.equals(how)) {

@@ -126,6 +126,14 @@ public final class QemuEngine implements Engine {
         }
     }
 
+    /**
+     * Takes control of a QEMU process started elsewhere with {@link QemuCommand#build}'s command line
+     * for {@code launch} (a benchmark's bare boot), as {@link #start} does of its own.
+     */
+    public static VmProcess attach(Process process, VmLaunch launch) throws IOException {
+        return new QemuVmProcess(process, connectQmp(launch, process));
+    }
+
     /** Loads the devices' state of a snapshot into a VM started with -incoming defer, then runs it. */
     private static void restore(Qmp qmp, Path state) throws IOException {
         qmp.execute("migrate-set-capabilities", ignoreShared());
