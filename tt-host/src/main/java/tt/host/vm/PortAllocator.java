@@ -63,7 +63,7 @@ public final class PortAllocator {
         for (int tried = 0; tried < size && ports.size() < count; tried++) {
             int port = next;
             next = next == last ? first : next + 1;
-            if (!held.contains(port) && isFree(port)) {
+            if (!held.contains(port) && isFree(bindAddress, port)) {
                 held.add(port);
                 ports.add(port);
             }
@@ -80,10 +80,11 @@ public final class PortAllocator {
         ports.forEach(held::remove);
     }
 
-    private boolean isFree(int port) {
+    /** True if nothing listens on {@code port} of {@code address} now. */
+    static boolean isFree(InetAddress address, int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(bindAddress, port));
+            s.bind(new InetSocketAddress(address, port));
             return true;
         } catch (IOException inUse) {
             return false;

@@ -60,20 +60,11 @@ class PortAllocatorTest {
      */
     private static int twoFreePortsInARow() {
         for (int port = 20000; port < 32767; port += 2) {
-            if (isFree(port) && isFree(port + 1)) {
+            if (PortAllocator.isFree(LOOPBACK, port) && PortAllocator.isFree(LOOPBACK, port + 1)) {
                 return port;
             }
         }
         throw new IllegalStateException("no two free ports in a row in 20000-32767 on loopback");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(LOOPBACK, port));
-            return true;
-        } catch (IOException inUse) {
-            return false;
-        }
     }
 
     @Test
