@@ -86,6 +86,7 @@ public final class SimulatedHost implements AutoCloseable {
         private final String image;
         private final ResourceLedger ledger;
         private final Map<String, VmInfo> vms = new ConcurrentHashMap<>();
+        private final Map<String, ResourceLedger.Hold> holds = new ConcurrentHashMap<>();
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger nextPort = new AtomicInteger(40000);
         private volatile Duration createDelay = Duration.ZERO;
@@ -121,8 +122,9 @@ public final class SimulatedHost implements AutoCloseable {
         @Path("vms")
         public Response create(VmCreateRequest r) throws InterruptedException {
             Thread.sleep(createDelay.toMillis());
-            ledger.reserve(new Capacity(r.cpu(), r.memMib() * 1024L, r.diskMib() * 1024L));
+            ResourceLedger.Hold hold = ledger.reserve(new Capacity(r.cpu(), r.memMib() * 1024L, r.diskMib() * 1024L));
             String vmId = "sim-" + next.incrementAndGet();
+            holds.put(vmId, hold);
             VmState state = Boolean.TRUE.equals(r.warm()) ? VmState.WARM : VmState.READY;
             VmInfo vm = new VmInfo(vmId, r.name(), r.image(), state, r.cpu(), r.memMib(), r.diskMib(),
                     "127.0.0.1", Map.of(22, nextPort.incrementAndGet()), "sim", Instant.now(), Instant.now(), null,
@@ -139,7 +141,7 @@ public final class SimulatedHost implements AutoCloseable {
             if (vm == null) {
                 throw new NotFoundException("no VM " + vmId);
             }
-            ledger.release(new Capacity(vm.cpu(), vm.memMib() * 1024L, vm.diskMib() * 1024L));
+            holds.remove(vmId).release();
             return Response.noContent().build();
         }
 

@@ -130,7 +130,7 @@ public final class Store {
                 e.executeUpdate();
             }
             try (PreparedStatement v = c.prepareStatement("INSERT INTO vms (env_id, name, image, host_id, cpu, mem_mib,"
-                    + " disk_mib, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " disk_mib, state, host_vm_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (Vm vm : vms) {
                     v.setString(1, env.id());
                     v.setString(2, vm.name());
@@ -140,6 +140,7 @@ public final class Store {
                     v.setInt(6, vm.memMib());
                     v.setInt(7, vm.diskMib());
                     v.setString(8, vm.state().name());
+                    v.setString(9, vm.hostVmId());
                     v.addBatch();
                 }
                 v.executeBatch();

@@ -197,7 +197,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
         try {
             synchronized (placementLock) {
-                return new EnvPlan(true, Placement.place(demands(spec.vms()), pool.candidates()), null);
+                List<Placement.Candidate> candidates = warm == null ? pool.candidates()
+                        : warm.withWarmRoom(pool.candidates());
+                return new EnvPlan(true, Placement.place(demands(spec.vms()), candidates), null);
             }
         } catch (InsufficientResourcesException e) {
             return new EnvPlan(false, Map.of(), e.getMessage());
@@ -224,7 +226,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             }
             Map<String, String> hostOf;
             try {
-                hostOf = Placement.place(demands(cold), pool.candidates());
+                hostOf = placeCold(cold);
             } catch (RuntimeException e) {
                 fromWarm.values().forEach(t -> warm.giveBack(t));
                 throw e;
@@ -242,6 +244,18 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             }
             placed.forEach(v -> pool.reserve(v.hostId(), ledgerKey(v), capacity(v)));
             return placed;
+        }
+    }
+
+    /** Places the VMs that take no warm VM: in free room, else in the room warm VMs give up. */
+    private Map<String, String> placeCold(List<EnvSpec.VmSpec> cold) {
+        try {
+            return Placement.place(demands(cold), pool.candidates());
+        } catch (InsufficientResourcesException full) {
+            if (warm == null) {
+                throw full;
+            }
+            return warm.placeOverWarm(demands(cold), full);
         }
     }
 
@@ -566,7 +580,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
         deleteOrphans(hostId, hostVms, known);
         if (warm != null) {
-            warm.polled(hostId, hostVms);
+            warm.polled(hostId, hostVms, askedAt, () -> store.vmsOnHost(hostId).stream().map(Store.Vm::hostVmId)
+                    .filter(Objects::nonNull).collect(Collectors.toSet()));
         }
     }
 

@@ -8,6 +8,7 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.api.WarmPoolStatus;
 import tt.backend.db.WarmStore;
+import tt.client.ApiException;
 import tt.backend.hosts.HostLedger;
 import tt.backend.hosts.HostPool;
 import tt.backend.placement.Placement;
@@ -19,6 +20,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -29,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -144,13 +147,63 @@ public final class WarmPool implements AutoCloseable {
         WarmStore.WarmVm vm = taken.vm();
         store.addVm(vm);
         hostStates.put(vm.hostVmId(), VmState.WARM);
-        pool.reserve(vm.hostId(), key(vm.name()), new Capacity(vm.cpu(), vm.memMib() * 1024L, vm.diskMib() * 1024L));
+        pool.reserve(vm.hostId(), key(vm.name()), capacity(vm));
+    }
+
+    /**
+     * Places a user's VMs that the pool's free room does not fit in the room warm VMs hold, and
+     * deletes the warm VMs whose room they take (the newest first): a VM someone asked for comes
+     * before a VM kept warm for whoever asks next. Throws {@code full} when even that does not
+     * fit; then no warm VM is deleted. Call with the placement lock held.
+     */
+    Map<String, String> placeOverWarm(List<Placement.Demand> demands, InsufficientResourcesException full) {
+        List<WarmStore.WarmVm> vms = store.vms().stream()
+                .sorted(Comparator.comparing(WarmStore.WarmVm::createdAt).reversed()).toList();
+        List<Placement.Candidate> now = pool.candidates();
+        Map<String, String> hostOf;
+        try {
+            hostOf = Placement.place(demands, withWarmRoom(now));
+        } catch (InsufficientResourcesException evenThen) {
+            throw full;
+        }
+        Map<String, Capacity> needOn = demands.stream().collect(Collectors.toMap(d -> hostOf.get(d.vm()),
+                Placement.Demand::need, Capacity::plus));
+        for (Placement.Candidate c : now) {
+            Capacity need = needOn.get(c.host());
+            Capacity free = c.free();
+            for (WarmStore.WarmVm vm : vms) {
+                if (need == null || free.fits(need)) {
+                    break;
+                }
+                if (vm.hostId().equals(c.host()) && store.removeVm(vm.name())) {
+                    free = free.plus(capacity(vm));
+                    pool.release(vm.hostId(), key(vm.name()));
+                    hostStates.remove(vm.hostVmId());
+                    LOG.info("warm pool of {}: VM {} ({}) on {} gives its room to a VM an ENV asked for", vm.image(),
+                            vm.name(), vm.hostVmId(), vm.hostId());
+                    workers.submit(() -> deleteOnHost(vm));
+                }
+            }
+        }
+        return hostOf;
+    }
+
+    /** The candidates with the room their warm VMs hold counted as free: what a user's VMs may take. */
+    List<Placement.Candidate> withWarmRoom(List<Placement.Candidate> candidates) {
+        Map<String, Capacity> warmRoom = store.vms().stream().collect(Collectors.toMap(WarmStore.WarmVm::hostId,
+                WarmPool::capacity, Capacity::plus));
+        return candidates.stream().map(c -> new Placement.Candidate(c.host(),
+                c.free().plus(warmRoom.getOrDefault(c.host(), Capacity.ZERO)), c.images())).toList();
+    }
+
+    private static Capacity capacity(WarmStore.WarmVm vm) {
+        return new Capacity(vm.cpu(), vm.memMib() * 1024L, vm.diskMib() * 1024L);
     }
 
     /** What the warm VMs hold on a host, by ledger key: used to rebuild its ledger. */
     Map<String, Capacity> heldOn(String hostId) {
-        return store.vms().stream().filter(v -> v.hostId().equals(hostId)).collect(Collectors.toMap(v -> key(v.name()),
-                v -> new Capacity(v.cpu(), v.memMib() * 1024L, v.diskMib() * 1024L)));
+        return store.vms().stream().filter(v -> v.hostId().equals(hostId))
+                .collect(Collectors.toMap(v -> key(v.name()), WarmPool::capacity));
     }
 
     /** Brings every pool to its target: starts the missing warm VMs, deletes the extra ones and the failed. */
@@ -241,35 +294,66 @@ public final class WarmPool implements AutoCloseable {
         }
         LOG.info("warm pool of {}: deleting VM {} ({}): {}", vm.image(), vm.name(), vm.hostVmId(), why);
         hostStates.remove(vm.hostVmId());
+        deleteOnHost(vm);
+        pool.release(vm.hostId(), key(vm.name()));
+    }
+
+    /** Deletes a warm VM on its host; one the host no longer has is gone already. */
+    private void deleteOnHost(WarmStore.WarmVm vm) {
         try {
             pool.client(vm.hostId()).deleteVm(vm.hostVmId());
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                LOG.warn("warm VM {} on {} not deleted ({}); its host's next poll finds it an orphan", vm.hostVmId(),
+                        vm.hostId(), e.getMessage());
+            }
         } catch (IOException e) {
             LOG.warn("warm VM {} on {} not deleted ({}); its host's next poll finds it an orphan", vm.hostVmId(),
                     vm.hostId(), e.getMessage());
         }
-        pool.release(vm.hostId(), key(vm.name()));
     }
 
     /**
-     * A host's VMs as polled: the warm VMs' states; a warm VM of this backend that the pool does not
-     * know (left by a restart) is deleted.
+     * A host's VMs as polled at {@code askedAt}: the warm VMs' states; a warm VM the host no longer
+     * has (it gave its room to a user's VM there, or the host restarted) leaves the pool; a warm VM
+     * of this backend that neither the pool nor an ENV ({@code envVmIds}) knows, left by a restart,
+     * is deleted. Under the placement lock, so that a warm VM an ENV is taking is always one or the
+     * other's.
      */
-    void polled(String hostId, List<VmInfo> hostVms) {
-        Set<String> known = store.vms().stream().map(WarmStore.WarmVm::hostVmId).collect(Collectors.toSet());
-        for (VmInfo vm : hostVms) {
-            Map<String, String> tags = vm.tags() == null ? Map.of() : vm.tags();
-            if (!tags.containsKey(WARM_TAG) || !instanceId.equals(tags.get(EnvService.OWNER_TAG))) {
-                continue;
-            }
-            if (known.contains(vm.id())) {
-                hostStates.put(vm.id(), vm.state());
-            } else if (starting.stream().noneMatch(s -> s.endsWith("|" + vm.name()))) {
-                LOG.info("host {}: deleting warm VM {} the pool does not know", hostId, vm.id());
-                try {
-                    pool.client(hostId).deleteVm(vm.id());
-                } catch (IOException e) {
-                    LOG.warn("host {}: orphan warm VM {} not deleted: {}", hostId, vm.id(), e.getMessage());
+    void polled(String hostId, List<VmInfo> hostVms, Instant askedAt, Supplier<Set<String>> envVmIds) {
+        List<String> unknown = new ArrayList<>();
+        synchronized (placementLock) {
+            Set<String> onHost = hostVms.stream().map(VmInfo::id).collect(Collectors.toSet());
+            for (WarmStore.WarmVm vm : store.vms()) {
+                if (vm.hostId().equals(hostId) && !onHost.contains(vm.hostVmId()) && vm.createdAt().isBefore(askedAt)
+                        && store.removeVm(vm.name())) {
+                    hostStates.remove(vm.hostVmId());
+                    pool.release(hostId, key(vm.name()));
+                    LOG.info("warm pool of {}: VM {} ({}) left the pool: host {} no longer has it", vm.image(),
+                            vm.name(), vm.hostVmId(), hostId);
                 }
+            }
+            Set<String> known = store.vms().stream().map(WarmStore.WarmVm::hostVmId).collect(Collectors.toSet());
+            Set<String> ofEnvs = envVmIds.get();
+            for (VmInfo vm : hostVms) {
+                Map<String, String> tags = vm.tags() == null ? Map.of() : vm.tags();
+                if (!tags.containsKey(WARM_TAG) || !instanceId.equals(tags.get(EnvService.OWNER_TAG))
+                        || ofEnvs.contains(vm.id())) {
+                    continue;
+                }
+                if (known.contains(vm.id())) {
+                    hostStates.put(vm.id(), vm.state());
+                } else if (starting.stream().noneMatch(s -> s.endsWith("|" + vm.name()))) {
+                    unknown.add(vm.id());
+                }
+            }
+        }
+        for (String id : unknown) {
+            LOG.info("host {}: deleting warm VM {} the pool does not know", hostId, id);
+            try {
+                pool.client(hostId).deleteVm(id);
+            } catch (IOException e) {
+                LOG.warn("host {}: orphan warm VM {} not deleted: {}", hostId, id, e.getMessage());
             }
         }
     }

@@ -141,4 +141,42 @@ class WarmPoolTest {
                 () -> hostVms().stream().noneMatch(v -> v.tags() != null && v.tags().containsKey(WarmPool.WARM_TAG)));
         assertThrows(IllegalArgumentException.class, () -> warm.set(IMAGE, 3, 2));
     }
+
+    @Test
+    void anEnvTheFreeRoomDoesNotFitTakesTheRoomOfWarmVms() throws Exception {
+        warm.set(IMAGE, 3, 3);
+        warm.refill();
+        Wait.until("three warm VMs wait", Duration.ofSeconds(10), () -> status().ready() == 3);
+        EnvCreateRequest twoCpus = new EnvCreateRequest("BIG", List.of("sim"), null, 2, 64, null, null, null, null, null);
+        assertTrue(envs.plan(twoCpus).fits(), "the warm VMs' room counts as free for an ENV");
+
+        EnvInfo big = envs.create(twoCpus, "alice", 0);
+        assertEquals(EnvState.READY, envs.get("BIG", "alice", false, 10).state(), "made, not refused: " + big);
+        Wait.until("one warm VM was deleted on the host for it", Duration.ofSeconds(10), () -> hostVms().size() == 3);
+        assertEquals(2, hostVms().stream().filter(v -> v.tags() != null && v.tags().containsKey(WarmPool.WARM_TAG))
+                .count());
+        assertEquals(2, status().ready() + status().starting(), "the other two stay warm");
+        assertEquals(new Capacity(4, 3L * 64 * 1024, 3L * 100 * 1024), pool.handedOut(hostId),
+                "the ENV's VM and two warm VMs, each counted once");
+
+        EnvCreateRequest fiveCpus = new EnvCreateRequest("HUGE", List.of("sim"), null, 5, 64, null, null, null, null,
+                null);
+        assertThrows(RuntimeException.class, () -> envs.create(fiveCpus, "alice", 0));
+        assertEquals(2, status().ready(), "an ENV that does not fit even then deletes no warm VM");
+        envs.delete("BIG", "alice", false);
+    }
+
+    @Test
+    void aWarmVmItsHostNoLongerHasLeavesThePool() throws Exception {
+        warm.set(IMAGE, 1, 1);
+        warm.refill();
+        Wait.until("a warm VM waits", Duration.ofSeconds(10), () -> status().ready() == 1);
+        String id = hostVms().get(0).id();
+        new HostClient(URI.create("http://127.0.0.1:" + host.port()), "sim-token").deleteVm(id);
+        Wait.until("the pool let it go and gave its share back", Duration.ofSeconds(10),
+                () -> status().ready() == 0 && pool.handedOut(hostId).equals(Capacity.ZERO));
+        warm.refill();
+        Wait.until("the pool made another", Duration.ofSeconds(10),
+                () -> status().ready() == 1 && !hostVms().get(0).id().equals(id));
+    }
 }

@@ -8,6 +8,7 @@ import tt.host.cgroup.Cgroups;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
 import tt.host.snapshot.SnapshotStore;
+import tt.server.ResourceLedger;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +34,8 @@ final class Vm {
     final String accel;
     Map<Integer, Integer> ports = Map.of();
     Cgroups.VmCgroup cgroup;
+    /** Its room on the host; null until it is admitted. */
+    volatile ResourceLedger.Hold hold;
     VmProcess process;
     /** The snapshot it was restored from; null for a cold boot. */
     volatile SnapshotStore.Snapshot restoredFrom;

@@ -16,7 +16,6 @@ import tt.api.VmState;
 import tt.api.FileTrees;
 import tt.host.cgroup.Cgroups;
 import tt.server.ConflictException;
-import tt.server.InsufficientResourcesException;
 import tt.server.NotFoundException;
 import tt.server.ResourceLedger;
 import tt.host.engine.Engine;
@@ -150,15 +149,7 @@ public final class VmManager implements AutoCloseable {
 
         Vm vm = new Vm(id, name, image, cpu, memMib, diskMib, tags, vmsDir.resolve(id),
                 engine.accelFor(image));
-        try {
-            admit(vm);
-        } catch (InsufficientResourcesException full) {
-            // a snapshot being built gives its room to a VM someone asked for (awaited outside the lock)
-            if (!snapshots.yieldRoom()) {
-                throw full;
-            }
-            admit(vm);
-        }
+        admit(vm, warm);
         synchronized (vm.lifecycle) {
             if (vm.isDeleting()) {
                 throw new ConflictException("VM " + id + " was deleted while it was being made");
@@ -175,14 +166,27 @@ public final class VmManager implements AutoCloseable {
         return vm.info(address);
     }
 
-    /** Takes the VM in: its name free on this host, its room reserved. */
-    private void admit(Vm vm) {
+    /**
+     * Takes the VM in: its name free on this host, its room reserved. A user's VM takes room from
+     * the host's own work and from warm VMs if it must (see {@link ResourceLedger}); a warm VM
+     * takes free room only, and is deleted when a user's VM needs its room.
+     */
+    private void admit(Vm vm, boolean warm) {
         synchronized (vms) {
             if (vms.values().stream().anyMatch(v -> v.name.equals(vm.name))) {
                 throw new ConflictException("a VM named '" + vm.name + "' exists on this host: pick another name");
             }
-            ledger.reserve(vm.capacity());
+            vm.hold = warm ? ledger.reserveWarm(vm.capacity(), () -> watchers.submit(() -> yieldWarm(vm)))
+                    : ledger.reserve(vm.capacity());
             vms.put(vm.id, vm);
+        }
+    }
+
+    /** A warm VM whose room a user's VM took is deleted. */
+    private void yieldWarm(Vm vm) {
+        if (vm.beginDelete()) {
+            destroy(vm);
+            LOG.info("vm {}: warm VM deleted: a user's VM needed its room", vm.id);
         }
     }
 
@@ -386,6 +390,10 @@ public final class VmManager implements AutoCloseable {
             if (vms.values().stream().anyMatch(v -> v != vm && v.name.equals(name))) {
                 throw new ConflictException("a VM named '" + name + "' exists on this host: pick another name");
             }
+            if (!vm.hold.keep()) {
+                throw new ConflictException("warm VM " + id + " gave its room to another VM and is being deleted:"
+                        + " make a new VM");
+            }
             vm.name = name;
             vm.tags = tags;
             vm.keptWarm = false;
@@ -557,8 +565,9 @@ public final class VmManager implements AutoCloseable {
             }
             portAllocator.release(vm.hostPorts());
             synchronized (vms) {
-                if (vms.remove(vm.id) != null) {
-                    ledger.release(vm.capacity());
+                vms.remove(vm.id);
+                if (vm.hold != null) {
+                    vm.hold.release();
                 }
             }
         }

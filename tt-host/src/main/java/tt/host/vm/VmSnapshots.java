@@ -25,13 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Snapshots for this host's VMs: which one a new VM starts from, and building them. A snapshot of
@@ -60,14 +57,22 @@ final class VmSnapshots implements AutoCloseable {
         return t;
     });
     private final SecureRandom random = new SecureRandom();
-    /** The build under way, if any: a VM that needs its room ends it ({@link #yieldRoom}). */
-    private volatile Building building;
-
-    /** A build under way: its process (once started) and whether a VM asked for its room. */
+    /**
+     * A build under way: its room, its process once started, and whether a user's VM took its
+     * room (then the build ends at once; see {@link ResourceLedger}).
+     */
     private static final class Building {
+        volatile ResourceLedger.Hold hold;
         volatile VmProcess process;
         volatile boolean yielded;
-        final CompletableFuture<Void> released = new CompletableFuture<>();
+
+        void endForAUsersVm() {
+            yielded = true;
+            VmProcess p = process;
+            if (p != null) {
+                p.kill();
+            }
+        }
     }
 
     /** @param store null when snapshots are off: every VM boots cold */
@@ -116,42 +121,16 @@ final class VmSnapshots implements AutoCloseable {
         }
     }
 
-    /**
-     * Ends the snapshot build under way, if there is one, and returns once its share of the host
-     * is released: a VM a user asked for comes before a snapshot. False if nothing was building.
-     */
-    boolean yieldRoom() {
-        Building b = building;
-        if (b == null) {
-            return false;
-        }
-        b.yielded = true;
-        VmProcess p = b.process;
-        if (p != null) {
-            p.kill();
-        }
-        try {
-            b.released.get(60, TimeUnit.SECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
-            return false;
-        }
-    }
-
     private void build(Image image, SnapshotStore.Size size) {
         Capacity share = new Capacity(size.cpu(), size.memMib() * 1024L, size.diskMib() * 1024L);
+        Building me = new Building();
         try {
-            host.ledger().reserve(share);
+            me.hold = host.ledger().reserveHostWork(share, me::endForAUsersVm);
         } catch (InsufficientResourcesException full) {
             LOG.info("snapshot of {} ({}) not built now: the host is full; the next cold boot tries again",
                     image.name(), size);
             return;
         }
-        Building me = new Building();
-        building = me;
         String id = "snap-" + HexFormat.of().formatHex(random.generateSeed(4));
         Path dir = null;
         Cgroups.VmCgroup cgroup = null;
@@ -213,9 +192,7 @@ final class VmSnapshots implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("cleaning up after the snapshot build {}: {}", id, e.getMessage());
             }
-            host.ledger().release(share);
-            building = null;
-            me.released.complete(null);
+            me.hold.release();
         }
     }
 
