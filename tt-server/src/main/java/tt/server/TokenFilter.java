@@ -116,8 +116,8 @@ public final class TokenFilter implements ContainerRequestFilter {
             request.abortWith(refusal(401, message).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
             return;
         }
-        request.abortWith(refusal(429, "token refused: " + message + " (and too many failed logins from " + address
-                + ": its failed attempts are refused for " + wait + " s more)").build());
+        request.abortWith(refusal(429, message + " (the token is refused; too many failed logins from " + address
+                + ": its failed attempts get 429 for " + wait + " s more)").build());
     }
 
     private static Response.ResponseBuilder refusal(int status, String message) {

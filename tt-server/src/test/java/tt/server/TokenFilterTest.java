@@ -79,9 +79,9 @@ class TokenFilterTest {
             for (int i = 0; i < 10; i++) {
                 Map.Entry<Integer, String> throttled = call(base, "wrong");
                 assertEquals(429, throttled.getKey(), "failure " + (FailedLogins.MAX_FAILURES + i));
-                assertTrue(throttled.getValue().contains("token refused: unknown or revoked API token: ask your TT admin"
-                        + " for a token (and too many failed logins from 127.0.0.1: its failed attempts are refused for"
-                        + " 60 s more)"), throttled.getValue());
+                assertTrue(throttled.getValue().contains("unknown or revoked API token: ask your TT admin for a token (the"
+                        + " token is refused; too many failed logins from 127.0.0.1: its failed attempts get 429 for 60 s"
+                        + " more)"), throttled.getValue());
             }
             assertEquals(200, call(base, "good").getKey(), "a valid token is served after 20 failures from its address");
             clock.advance(FailedLogins.WINDOW);
