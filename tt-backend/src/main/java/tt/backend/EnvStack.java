@@ -27,6 +27,7 @@ import tt.server.AuditFilter;
 import tt.server.Authenticator;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,7 +104,7 @@ public final class EnvStack implements AutoCloseable {
                 LOG.error("refilling the warm pools failed", e);
             }
         }, 2, 2, TimeUnit.SECONDS);
-        Tokens tokens = new Tokens(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db));
+        Tokens tokens = new Tokens(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db), Clock.systemUTC());
         LOG.info("ENVs over {} hosts, state in {}", pool.status().size(), db.describe());
         return new EnvStack(db, pool, envs, warm, tokens, reaper);
     }

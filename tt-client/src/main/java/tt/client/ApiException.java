@@ -15,4 +15,12 @@ public final class ApiException extends IOException {
     public int status() {
         return status;
     }
+
+    /**
+     * The server refused the token: 401, or 429, which TT servers answer only to an address's failed
+     * logins once they are too many (the message still says why the token was refused).
+     */
+    public boolean tokenRefused() {
+        return status == 401 || status == 429;
+    }
 }

@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  * every {@link #PROBE_EVERY} checks the backend again, and provisioning resumes as soon as it
  * answers. A request the backend refuses for itself (no such image, the pool is full) is retried
  * after a back-off that doubles up to {@link #MAX_BACKOFF}. Each change of state or of the error
- * gives one line to log; the same error again gives none.
+ * gives one line to log; the same error again gives none, nor does a 429 after a 429 (the backend
+ * refusing the token again, with another wait). A refused token (401, or 429 for too many failed
+ * logins) is named as the problem, with the backend's reason.
  */
 public final class ProvisioningHealth {
 
@@ -35,6 +37,7 @@ public final class ProvisioningHealth {
     private final LongSupplier nanoClock;
     private final Supplier<Instant> wallClock;
     private String error;
+    private int errorStatus;
     private Instant since;
     private boolean backendDown;
     private long nextTryNanos;
@@ -65,9 +68,11 @@ public final class ProvisioningHealth {
      */
     public synchronized Optional<String> failed(Exception e) {
         boolean down = isBackendDown(e);
-        String message = String.valueOf(e.getMessage());
+        int status = e instanceof ApiException api ? api.status() : 0;
+        String message = e instanceof ApiException api && api.tokenRefused()
+                ? "the TT backend refuses this cloud's token: " + e.getMessage() : String.valueOf(e.getMessage());
         long now = nanoClock.getAsLong();
-        boolean news = !message.equals(error) || down != backendDown;
+        boolean news = down != backendDown || !message.equals(error) && !(status == 429 && errorStatus == 429);
         if (error == null) {
             since = wallClock.get();
         }
@@ -80,11 +85,12 @@ public final class ProvisioningHealth {
             nextTryNanos = now + backoff.toNanos();
         }
         error = message;
+        errorStatus = status;
         if (!news) {
             return Optional.empty();
         }
         return Optional.of(down
-                ? "provisioning paused: the TT backend " + message + "; checking it again every "
+                ? "provisioning paused: " + message + "; checking the TT backend again every "
                 + PROBE_EVERY.toSeconds() + " s"
                 : "an agent could not be made: " + message + "; trying again in " + backoff.toSeconds() + " s at the"
                 + " earliest, this message is not repeated while it stays the same");
@@ -114,6 +120,7 @@ public final class ProvisioningHealth {
 
     private void clear() {
         error = null;
+        errorStatus = 0;
         since = null;
         backendDown = false;
         backoff = Duration.ZERO;
@@ -122,7 +129,7 @@ public final class ProvisioningHealth {
     /** Unreachable, refusing the token, or failing itself: nothing works until that is fixed. */
     static boolean isBackendDown(Exception e) {
         if (e instanceof ApiException api) {
-            return api.status() == 401 || api.status() == 403 || api.status() >= 500;
+            return api.tokenRefused() || api.status() == 403 || api.status() >= 500;
         }
         return e instanceof java.io.IOException;
     }

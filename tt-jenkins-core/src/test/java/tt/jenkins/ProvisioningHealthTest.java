@@ -1,10 +1,19 @@
 package tt.jenkins;
 
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import org.junit.jupiter.api.Test;
 import tt.client.ApiException;
+import tt.client.BackendClient;
+import tt.server.ApiServer;
+import tt.server.Authenticator;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +21,20 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProvisioningHealthTest {
+
+    /** What the cloud's probe asks the backend for. */
+    @Path("/api/v1/envs")
+    public static final class Envs {
+        @GET
+        @Produces(MediaType.APPLICATION_JSON)
+        public String list() {
+            return "[]";
+        }
+    }
 
     private long now;
     private final ProvisioningHealth health = new ProvisioningHealth(() -> now, () -> Instant.EPOCH);
@@ -39,9 +59,38 @@ class ProvisioningHealthTest {
             now += TimeUnit.MILLISECONDS.toNanos(100);
         }
         assertEquals(1, logged.size(), logged.toString());
-        assertTrue(logged.get(0).contains("provisioning paused") && logged.get(0).contains("wrong token"), logged.get(0));
+        assertEquals("provisioning paused: the TT backend refuses this cloud's token: missing or wrong token; checking"
+                + " the TT backend again every 5 s", logged.get(0));
         assertTrue(backendCalls <= 19, "at most one call per 5 s: " + backendCalls);
-        assertEquals(Optional.of("since 1970-01-01T00:00:00Z: missing or wrong token"), health.problem());
+        assertEquals(Optional.of("since 1970-01-01T00:00:00Z: the TT backend refuses this cloud's token: missing or"
+                + " wrong token"), health.problem());
+    }
+
+    @Test
+    void aWrongTokenThatTripsTheBackendsFailedLoginLimitIsStillShownAsTheTokenProblem() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        List<String> logged = new ArrayList<>();
+        try (ApiServer server = ApiServer.start("127.0.0.1", port, Authenticator.single("right"), new Envs())) {
+            BackendClient wrong = new BackendClient(URI.create("http://127.0.0.1:" + port), "wrong");
+            for (int probe = 0; probe < 20; probe++) {
+                assertEquals(probe == 0 ? ProvisioningHealth.Next.PROVISION : ProvisioningHealth.Next.PROBE, health.next());
+                health.failed(assertThrows(ApiException.class, wrong::envs)).ifPresent(logged::add);
+                advanceSeconds(ProvisioningHealth.PROBE_EVERY.toSeconds());
+            }
+        }
+        assertEquals(2, logged.size(), "a line for the 401, one when it turns 429, none for the next 429s: " + logged);
+        assertTrue(logged.get(1).startsWith("provisioning paused: the TT backend refuses this cloud's token: unknown or"
+                + " revoked API token: ask your TT admin for a token (the token is refused; too many failed logins from"
+                + " 127.0.0.1"), logged.get(1));
+        assertEquals(Optional.empty(), health.failed(new ApiException(429, "unknown or revoked API token (the token is"
+                + " refused; too many failed logins from 127.0.0.1: its failed attempts get 429 for 7 s more)")),
+                "another wait says nothing new");
+        String problem = health.problem().orElseThrow();
+        assertTrue(problem.contains("refuses this cloud's token: unknown or revoked API token") && problem.contains("429"),
+                problem);
     }
 
     @Test

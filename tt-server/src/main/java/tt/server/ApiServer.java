@@ -14,6 +14,7 @@ import tt.api.ServerAddress;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -38,6 +39,12 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(String address, int port, ServerTls tls, Authenticator authenticator,
                                   Object... resources) throws IOException {
+        return start(address, port, tls, authenticator, new FailedLogins(Clock.systemUTC()), resources);
+    }
+
+    /** Serves as the other start does, counting and logging failed logins with {@code failedLogins}. */
+    public static ApiServer start(String address, int port, ServerTls tls, Authenticator authenticator,
+                                  FailedLogins failedLogins, Object... resources) throws IOException {
         JulBridge.install();
         ObjectMapper mapper = Json.mapper();
         ResourceConfig config = new ResourceConfig()
@@ -46,7 +53,7 @@ public final class ApiServer implements AutoCloseable {
                 .register(ErrorMapper.class)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         if (authenticator != null) {
-            config.register(new TokenFilter(authenticator, openPaths(resources)));
+            config.register(new TokenFilter(authenticator, openPaths(resources), failedLogins));
         }
         for (Object r : resources) {
             config.register(r);

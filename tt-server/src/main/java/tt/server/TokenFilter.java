@@ -21,22 +21,24 @@ import java.util.Set;
  * Refuses every request that does not carry {@code Authorization: Bearer <token>} of a known
  * caller, and what the token's scope does not allow; the caller is then the request's
  * {@link SecurityContext} principal (role "admin"). The paths given as open (the API's
- * description) are served to anyone. A client address that failed too often is refused for a
- * while (429).
+ * description) are served to anyone. The token is always checked: a valid one is served whatever
+ * its address's failures, and an address whose failures went over the limit gets 429 for its
+ * further failures, with their cause (see {@link FailedLogins}, which also logs them).
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class TokenFilter implements ContainerRequestFilter {
 
     private final Authenticator authenticator;
     private final Set<String> openPaths;
-    private final FailedLogins failedLogins = new FailedLogins(System::nanoTime);
+    private final FailedLogins failedLogins;
     @Inject
     private Provider<Request> grizzlyRequest;
 
     /** @param openPaths request paths without the leading slash, e.g. {@code api/v1/openapi.json} */
-    public TokenFilter(Authenticator authenticator, Set<String> openPaths) {
+    public TokenFilter(Authenticator authenticator, Set<String> openPaths, FailedLogins failedLogins) {
         this.authenticator = authenticator;
         this.openPaths = Set.copyOf(openPaths);
+        this.failedLogins = failedLogins;
     }
 
     @Override
@@ -45,33 +47,29 @@ public final class TokenFilter implements ContainerRequestFilter {
         if (openPaths.contains(path)) {
             return;
         }
-        String address = remoteAddress();
-        long wait = failedLogins.waitSeconds(address);
-        if (wait > 0) {
-            request.abortWith(refusal(429, "too many failed logins from " + address + ": wait " + wait + " s"));
-            return;
-        }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         Optional<Caller> caller;
         try {
             caller = header != null && header.startsWith("Bearer ")
                     ? authenticator.authenticate(header.substring(7).strip()) : Optional.empty();
         } catch (TokenRefusedException refused) {
-            failedLogins.failed(address);
-            request.abortWith(refusal(401, refused.getMessage()));
+            refuse(request, refused.getMessage(), refused.getMessage());
             return;
         }
         if (caller.isEmpty()) {
-            failedLogins.failed(address);
-            request.abortWith(refusal(401, header == null
-                    ? "missing API token: send 'Authorization: Bearer <token>' (tt config --token)"
-                    : "unknown or revoked API token: ask your TT admin for a token"));
+            if (header == null) {
+                refuse(request, "missing API token", "missing API token: send 'Authorization: Bearer <token>'"
+                        + " (tt config --token)");
+            } else {
+                refuse(request, "unknown or revoked API token", "unknown or revoked API token: ask your TT admin for"
+                        + " a token");
+            }
             return;
         }
         Caller who = caller.get();
         String outOfScope = outOfScope(who, request.getMethod(), path);
         if (outOfScope != null) {
-            request.abortWith(refusal(403, outOfScope));
+            request.abortWith(refusal(403, outOfScope).build());
             return;
         }
         boolean secure = request.getSecurityContext().isSecure();
@@ -110,10 +108,20 @@ public final class TokenFilter implements ContainerRequestFilter {
         };
     }
 
-    private Response refusal(int status, String message) {
-        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(message));
-        return status == 401 ? r.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build() : r.build();
+    /** Answers a failed authentication: 401, or 429 once its address failed too often. */
+    private void refuse(ContainerRequestContext request, String cause, String message) {
+        String address = remoteAddress();
+        long wait = failedLogins.failed(address, cause);
+        if (wait == 0) {
+            request.abortWith(refusal(401, message).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+            return;
+        }
+        request.abortWith(refusal(429, message + " (the token is refused; too many failed logins from " + address
+                + ": its failed attempts get 429 for " + wait + " s more)").build());
+    }
+
+    private static Response.ResponseBuilder refusal(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(message));
     }
 
     /** The client's address, as the HTTP server saw it. */

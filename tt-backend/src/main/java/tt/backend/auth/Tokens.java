@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,11 +29,14 @@ public final class Tokens implements Authenticator {
 
     private final Authenticator admin;
     private final TokenStore store;
+    private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public Tokens(String adminToken, TokenStore store) {
+    /** @param clock tells when a token is made and whether it has expired */
+    public Tokens(String adminToken, TokenStore store, Clock clock) {
         this.admin = Authenticator.single(adminToken);
         this.store = store;
+        this.clock = clock;
     }
 
     @Override
@@ -46,7 +50,7 @@ public final class Tokens implements Authenticator {
             return Optional.empty();
         }
         TokenInfo info = t.get();
-        if (info.expiresAt() != null && info.expiresAt().isBefore(Instant.now())) {
+        if (info.expiresAt() != null && info.expiresAt().isBefore(clock.instant())) {
             throw new TokenRefusedException("the token of " + info.name() + " expired at " + info.expiresAt()
                     + ": ask your TT admin for a new one");
         }
@@ -72,7 +76,7 @@ public final class Tokens implements Authenticator {
         byte[] secret = new byte[24];
         random.nextBytes(secret);
         String token = "tt_" + HexFormat.of().formatHex(secret);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         TokenInfo made = new TokenInfo("tok-" + HexFormat.of().formatHex(random.generateSeed(4)), name, now, token,
                 scope.name(), maxVms, maxMem, maxLifetime, expiresIn == null ? null : now.plusSeconds(expiresIn * 60L));
         if (!store.add(made, hash(token))) {

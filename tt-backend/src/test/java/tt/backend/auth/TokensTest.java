@@ -10,8 +10,12 @@ import tt.server.Caller;
 import tt.server.TokenRefusedException;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +28,7 @@ class TokensTest {
     void aTokenCarriesItsScopeAndQuotaAndStopsAtItsExpiryOrRevocation(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
             TokenStore store = new TokenStore(db);
-            Tokens tokens = new Tokens("admin-secret", store);
+            Tokens tokens = new Tokens("admin-secret", store, Clock.systemUTC());
             TokenInfo bot = tokens.create(new TokenRequest("ci-bot", "envs", 10, 16384, 240, 60));
             Caller caller = tokens.authenticate(bot.token()).orElseThrow();
             assertEquals(new Caller("ci-bot", false, Caller.Scope.ENVS, new Caller.Quota(10, 16384, 240)), caller);
@@ -42,6 +46,38 @@ class TokensTest {
                     .contains("use full, read-only or envs"));
             assertEquals(Caller.Scope.READ_ONLY, tokens.authenticate(tokens.create(new TokenRequest("r", "read-only",
                     null, null, null, null)).token()).orElseThrow().scope());
+        }
+    }
+
+    @Test
+    void aTokenExpiresByTheClockItIsCheckedWith(@TempDir Path dir) {
+        Instant made = Instant.parse("2026-03-01T10:00:00Z");
+        AtomicReference<Instant> now = new AtomicReference<>(made);
+        Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        try (Database db = Database.open(dir, null, null, null)) {
+            Tokens tokens = new Tokens("admin-secret", new TokenStore(db), clock);
+            TokenInfo bot = tokens.create(new TokenRequest("ci-bot", null, null, null, null, 60));
+            assertEquals(made.plusSeconds(3600), bot.expiresAt());
+            now.set(made.plusSeconds(3599));
+            assertEquals("ci-bot", tokens.authenticate(bot.token()).orElseThrow().name());
+            now.set(made.plusSeconds(3601));
+            TokenRefusedException expired = assertThrows(TokenRefusedException.class, () -> tokens.authenticate(bot.token()));
+            assertTrue(expired.getMessage().contains("expired at 2026-03-01T11:00:00Z"), expired.getMessage());
         }
     }
 }
