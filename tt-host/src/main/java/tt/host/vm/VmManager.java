@@ -455,6 +455,7 @@ public final class VmManager implements AutoCloseable {
         if (speeds.factor(vm.image).isPresent() || !speedsMeasuring.add(image)) {
             return;
         }
+        LOG.info("vm {}: measuring the slowdown of image {}", vm.id, image);
         try {
             ExecResult r = guestExec.run(address, vm.ports.get(22), vm.image.manifest().sshUser(),
                     ImageSpeeds.GUEST_COMMAND, 300);

@@ -111,6 +111,7 @@ final class VmSnapshots implements AutoCloseable {
         }
         String what = image.name() + " " + size;
         if (queued.add(what)) {
+            LOG.info("snapshot of {} ({}): queued", image.name(), size);
             builder.submit(() -> {
                 try {
                     build(image, size);
@@ -155,6 +156,7 @@ final class VmSnapshots implements AutoCloseable {
             if (me.yielded) {
                 throw new IOException("a VM needed its room");
             }
+            LOG.info("snapshot {} of {} ({}): building", id, image.name(), size);
             try (GuestAgent agent = GuestAgent.connect(agentSocket)) {
                 agent.awaitReady(host.bootTimeout());
             }
