@@ -7,7 +7,6 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.client.HostClient;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;
@@ -44,9 +43,8 @@ class UsersBeforeBackgroundWorkIT {
     @BeforeAll
     static void buildImage() throws IOException {
         Requirements.qemuAndRoot();
-        images = Repo.imagePath();
-        TinyImage.ensure(images, TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         work = Files.createDirectories(Path.of("target/it-users-first").toAbsolutePath());
+        images = TinyImage.x86Only(work.resolve("images"));
     }
 
     @Test
