@@ -14,7 +14,6 @@ import tt.jenkins.OrphanPlanner;
 import tt.jenkins.TtLabel;
 import tt.testkit.DebianImages;
 import tt.testkit.EchoAgent;
-import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
@@ -60,7 +59,7 @@ class AgentBootstrapIT {
         Path work = Files.createDirectories(Path.of("target/agent-bootstrap").toAbsolutePath());
         TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         AgentKeys keys = AgentKeys.generate("jenkins-agent");
-        try (HostProcess host = HostProcess.start(Repo.imagePath(), work, 1, 1024L * 1024, FreePort.get(),
+        try (HostProcess host = HostProcess.start(Repo.imagePath(), work, 1, 1024L * 1024,
                 "agent-test", List.of())) {
             HostClient client = host.client();
             VmInfo vm = client.createVm(new VmCreateRequest("agent1", TinyImage.X86_64, 1, 512, null,
@@ -105,7 +104,7 @@ class AgentBootstrapIT {
         DebianImages.linkInto(images, image);
         AgentKeys keys = AgentKeys.generate("jenkins-agent");
         // TCG: a Debian boot takes a minute or more, longer while other tests use the CPUs
-        try (HostProcess host = HostProcess.start(images, work, 1, 2048L * 1024, FreePort.get(), "agent-debian",
+        try (HostProcess host = HostProcess.start(images, work, 1, 2048L * 1024, "agent-debian",
                 List.of("--snapshots", "off", "--boot-timeout", "900"))) {
             HostClient client = host.client();
             VmInfo vm = client.createVm(new VmCreateRequest("agent-debian", debian.image(), 1, 1024, null,

@@ -8,7 +8,6 @@ import tt.api.EnvState;
 import tt.api.GuestHostname;
 import tt.testkit.BackendProcess;
 import tt.testkit.DebianImages;
-import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
@@ -74,10 +73,9 @@ class AutopkgtestIT {
         Path images = Files.createDirectories(work.resolve("images"));
         DebianImages.linkInto(images, image);
         // no snapshots: a snapshot build would take the CPUs the testbeds' boots need
-        host = HostProcess.start(images, work, 4, 6L * 1024 * 1024, FreePort.get(), HOST_TOKEN,
+        host = HostProcess.start(images, work, 4, 6L * 1024 * 1024, HOST_TOKEN,
                 List.of("--snapshots", "off", "--boot-timeout", "900"));
-        int port = FreePort.get();
-        backend = BackendProcess.start(work.resolve("backend"), port, List.of(host), HOST_TOKEN, List.of());
+        backend = BackendProcess.start(work.resolve("backend"), List.of(host), HOST_TOKEN, List.of());
         BackendProcess.awaitOnline(backend.client(), 1);
     }
 

@@ -22,7 +22,6 @@ import tt.client.HostClient;
 import tt.client.UntrustedServerException;
 import tt.client.ServerTrust;
 import tt.testkit.BackendProcess;
-import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.PostgresServer;
 import tt.testkit.Repo;
@@ -79,23 +78,23 @@ class BackendIT {
     }
 
     private HostProcess host(int cpus) throws Exception {
-        HostProcess h = HostProcess.start(images, work, cpus, 4 * GIB_KIB, FreePort.get(), HOST_TOKEN, List.of());
+        HostProcess h = HostProcess.start(images, work, cpus, 4 * GIB_KIB, HOST_TOKEN, List.of());
         running.add(h);
         return h;
     }
 
-    private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts) throws Exception {
-        return backend(dataDir, port, hosts, List.of());
+    /** A backend on a port it picks; started again on the same {@code dataDir}, the same backend restarted. */
+    private BackendProcess backend(Path dataDir, List<HostProcess> hosts) throws Exception {
+        return backend(dataDir, hosts, List.of());
     }
 
-    private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts, List<String> extraArgs)
-            throws Exception {
-        return backend(dataDir, port, hosts, extraArgs, Map.of());
+    private BackendProcess backend(Path dataDir, List<HostProcess> hosts, List<String> extraArgs) throws Exception {
+        return backend(dataDir, hosts, extraArgs, Map.of());
     }
 
-    private BackendProcess backend(Path dataDir, int port, List<HostProcess> hosts, List<String> extraArgs,
+    private BackendProcess backend(Path dataDir, List<HostProcess> hosts, List<String> extraArgs,
                                    Map<String, String> env) throws Exception {
-        BackendProcess b = BackendProcess.start(dataDir, port, hosts, HOST_TOKEN, extraArgs, env);
+        BackendProcess b = BackendProcess.start(dataDir, hosts, HOST_TOKEN, extraArgs, env);
         running.add(b);
         return b;
     }
@@ -107,7 +106,7 @@ class BackendIT {
     @Test
     void theDaemonsStartQuietlyWithATimestampOnEveryLine() throws Exception {
         HostProcess a = host(2);
-        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), List.of(a));
         BackendProcess.awaitOnline(backend.client(), 1);
         for (String log : List.of(backend.log(), a.log())) {
             List<String> lines = log.lines().toList();
@@ -125,7 +124,7 @@ class BackendIT {
     void anEnvIsSpreadOverTwoHostsRunsACommandEverywhereAndIsDeletedCompletely() throws Exception {
         HostProcess a = host(2);
         HostProcess b = host(2);
-        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), List.of(a, b)).client();
         BackendProcess.awaitOnline(client, 2);
         assertTrue(client.status().images().contains(TinyImage.X86_64));
 
@@ -170,7 +169,7 @@ class BackendIT {
     void anEnvThePoolCannotFitIsRefusedAndNothingIsCreated() throws Exception {
         HostProcess a = host(2);
         HostProcess b = host(2);
-        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b));
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), List.of(a, b));
         BackendClient client = backend.client();
         BackendProcess.awaitOnline(client, 2);
         ApiException e = assertThrows(ApiException.class, () -> client.createEnv(env("BIG", 5, 256)));
@@ -213,7 +212,7 @@ class BackendIT {
     @Test
     void usersSeeOnlyTheirOwnEnvsAndOnlyTheAdminManagesTokensAndHosts() throws Exception {
         HostProcess a = host(2);
-        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), List.of(a));
         BackendClient admin = backend.client();
         BackendProcess.awaitOnline(admin, 1);
         TokenInfo aliceToken = admin.createToken("alice");
@@ -246,7 +245,7 @@ class BackendIT {
     @Test
     void narrowTokensAreRefusedWhatTheyMayNotDoAndEveryChangeIsAudited() throws Exception {
         HostProcess a = host(2);
-        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), List.of(a));
         BackendClient admin = backend.client();
         BackendProcess.awaitOnline(admin, 1);
         BackendClient reader = backend.client(admin.createToken(new TokenRequest("rita", "read-only", null,
@@ -289,7 +288,7 @@ class BackendIT {
     @Test
     void overHttpsClientsPinTheBackendAndTheHostsServeOnlyTheBackendsTheyWereJoinedTo() throws Exception {
         HostProcess a = host(2);
-        BackendProcess first = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendProcess first = backend(work.resolve("db-" + System.nanoTime()), List.of(a));
         BackendClient admin = first.client();
         BackendProcess.awaitOnline(admin, 1);
         assertTrue(first.baseUri().startsWith("https://") && a.baseUri().startsWith("https://"));
@@ -312,7 +311,7 @@ class BackendIT {
         // a second backend, as if on another machine: it does not see the host's published join token
         Path elsewhere = Files.createDirectories(work.resolve("elsewhere-" + System.nanoTime()));
         Path secondData = work.resolve("db-" + System.nanoTime());
-        BackendProcess second = backend(secondData, FreePort.get(), List.of(a), List.of(),
+        BackendProcess second = backend(secondData, List.of(a), List.of(),
                 Map.of("XDG_STATE_HOME", elsewhere.toString()));
         BackendClient other = second.client();
         Wait.until("the unjoined host's reason", Duration.ofSeconds(30), () -> other.status().hosts().stream()
@@ -348,7 +347,7 @@ class BackendIT {
     void anAddressThatFailsToAuthenticateTenTimesInAMinuteGets429ForItsFailuresButItsRightTokenIsServed()
             throws Exception {
         HostProcess a = host(2);
-        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a));
+        BackendProcess backend = backend(work.resolve("db-" + System.nanoTime()), List.of(a));
         for (int i = 0; i < 10; i++) {
             assertEquals(401, assertThrows(ApiException.class, () -> backend.client("guess").envs()).status());
         }
@@ -364,7 +363,7 @@ class BackendIT {
     void aScraperWithTheMetricsTokenSeesThePoolTheEnvsTheBootsAndTheApiLatency() throws Exception {
         HostProcess a = host(2);
         Path dataDir = work.resolve("db-" + System.nanoTime());
-        BackendProcess backend = backend(dataDir, FreePort.get(), List.of(a));
+        BackendProcess backend = backend(dataDir, List.of(a));
         BackendClient client = backend.client();
         BackendProcess.awaitOnline(client, 1);
         client.createEnv(env("M", 1, 256));
@@ -405,7 +404,7 @@ class BackendIT {
     void twentyParallelCreatesOnAPoolThatFitsTenGiveExactlyTen() throws Exception {
         HostProcess a = host(5);
         HostProcess b = host(5);
-        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), List.of(a, b)).client();
         BackendProcess.awaitOnline(client, 2);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         List<Future<Integer>> outcomes = new ArrayList<>();
@@ -447,7 +446,7 @@ class BackendIT {
     @Test
     void aDeleteRightAfterTheCreateReturnsWithEveryVmGone() throws Exception {
         HostProcess a = host(4);
-        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a)).client();
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), List.of(a)).client();
         BackendProcess.awaitOnline(client, 1);
         for (int round = 0; round < 3; round++) {
             client.createEnv(env("QUICK", 3, 256));
@@ -460,7 +459,7 @@ class BackendIT {
     void aKilledHostsVmsAreReportedLostAndTheOtherHostCarriesOn() throws Exception {
         HostProcess a = host(2);
         HostProcess b = host(2);
-        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(a, b)).client();
+        BackendClient client = backend(work.resolve("db-" + System.nanoTime()), List.of(a, b)).client();
         BackendProcess.awaitOnline(client, 2);
         client.createEnv(env("HALF", 2, 256));
         assertEquals(EnvState.READY, client.env("HALF", 120).state());
@@ -487,13 +486,12 @@ class BackendIT {
     void aBackendKilledWhileCreatingLeavesNoHalfBuiltEnv() throws Exception {
         HostProcess a = host(4);
         Path db = work.resolve("db-" + System.nanoTime());
-        int port = FreePort.get();
-        BackendProcess first = backend(db, port, List.of(a));
+        BackendProcess first = backend(db, List.of(a));
         BackendProcess.awaitOnline(first.client(), 1);
         first.client().createEnv(env("CUT", 3, 256));
         first.kill();
 
-        BackendClient again = backend(db, port, List.of(a)).client();
+        BackendClient again = backend(db, List.of(a)).client();
         BackendProcess.awaitOnline(again, 1);
         List<EnvInfo> left = again.envs();
         Wait.until("the host runs exactly the VMs of the ENVs the backend kept", Duration.ofSeconds(30),
@@ -519,8 +517,7 @@ class BackendIT {
     private void killedBackendKeepsItsEnvs(List<String> dbArgs) throws Exception {
         HostProcess a = host(3);
         Path db = work.resolve("db-" + System.nanoTime());
-        int port = FreePort.get();
-        BackendProcess first = backend(db, port, List.of(a), dbArgs);
+        BackendProcess first = backend(db, List.of(a), dbArgs);
         BackendProcess.awaitOnline(first.client(), 1);
         first.client().createEnv(env("KEEP", 1, 256));
         assertEquals(EnvState.READY, first.client().env("KEEP", 120).state());
@@ -531,7 +528,7 @@ class BackendIT {
         VmInfo others = a.client().createVm(new VmCreateRequest("others", TinyImage.X86_64, 1, 256, null, null, null,
                 Map.of("ttEnv", "env-of-another-service", "ttOwner", "tt-another")));
 
-        BackendClient again = backend(db, port, List.of(a), dbArgs).client();
+        BackendClient again = backend(db, List.of(a), dbArgs).client();
         BackendProcess.awaitOnline(again, 1);
         Wait.until("the backend's VM of no ENV deleted by the restarted backend", Duration.ofSeconds(30),
                 () -> a.client().vms().stream().noneMatch(v -> v.id().equals(leftover.id())));

@@ -14,7 +14,6 @@ import tt.api.Json;
 import tt.testkit.BackendProcess;
 import tt.testkit.DebianImages;
 import tt.testkit.DebianImages.Recipe;
-import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
@@ -91,11 +90,11 @@ class DebianImagesIT {
         }
         // no snapshots: this test is about cold boots, and building one would take the CPUs the boots need
         for (int i = 0; i < 2; i++) {
-            HOSTS.add(HostProcess.start(images, work, 8, 12L * 1024 * 1024, FreePort.get(), HOST_TOKEN,
+            HOSTS.add(HostProcess.start(images, work, 8, 12L * 1024 * 1024, HOST_TOKEN,
                     List.of("--snapshots", "off", "--boot-timeout", "900")));
         }
-        int port = FreePort.get();
-        backend = BackendProcess.start(work.resolve("backend-" + port), port, HOSTS, HOST_TOKEN, List.of());
+        backend = BackendProcess.start(work.resolve("backend"), HOSTS, HOST_TOKEN, List.of());
+        int port = backend.port();
         BackendProcess.awaitOnline(backend.client(), HOSTS.size());
         tt = new TtCli(Files.createDirectories(work.resolve("config-" + port)));
         TtCli.Result r = tt.run("config", "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(port),

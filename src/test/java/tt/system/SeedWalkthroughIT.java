@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import tt.api.Json;
 import tt.testkit.BackendProcess;
-import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
@@ -40,11 +39,11 @@ class SeedWalkthroughIT {
         List<ProcessHandle> qemus = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                hosts.add(HostProcess.start(images, work, 2, 4L * 1024 * 1024, FreePort.get(), HOST_TOKEN, List.of()));
+                hosts.add(HostProcess.start(images, work, 2, 4L * 1024 * 1024, HOST_TOKEN, List.of()));
             }
-            int proxyPort = FreePort.get();
-            try (BackendProcess backend = BackendProcess.start(work.resolve("backend-" + proxyPort), proxyPort, hosts,
+            try (BackendProcess backend = BackendProcess.start(work.resolve("backend-" + System.nanoTime()), hosts,
                     HOST_TOKEN, List.of())) {
+                int proxyPort = backend.port();
                 TtCli tt = new TtCli(Files.createDirectories(work.resolve("config-" + proxyPort)));
 
                 TtCli.Result r = tt.run("config", "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(proxyPort),
@@ -139,7 +138,7 @@ class SeedWalkthroughIT {
             assertTrue(r.err().contains("serves only the tt-backends it was joined to"), r.err());
 
             // the seed allows pointing the client at one slave server instead of the proxy: a host joined to no backend
-            HostProcess solo = HostProcess.start(images, work, 2, 4L * 1024 * 1024, FreePort.get(), HOST_TOKEN, List.of());
+            HostProcess solo = HostProcess.start(images, work, 2, 4L * 1024 * 1024, HOST_TOKEN, List.of());
             hosts.add(solo);
             TtCli direct = new TtCli(Files.createDirectories(work.resolve("config-solo-" + solo.port())));
             r = direct.run("config", "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(solo.port()),

@@ -8,7 +8,7 @@ import tt.client.HostClient;
 import tt.client.ServerTrust;
 import tt.server.TlsIdentity;
 import tt.server.Tokens;
-import tt.testkit.FreePort;
+import tt.testkit.PortFile;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
@@ -65,15 +65,18 @@ class ServiceUnitsIT {
         assertTrue(Files.readString(root.resolve("etc/default/tt-host")).contains("TT_HOST_OPTS=\"--image-path"));
 
         Path images = TinyImage.x86Only(work.resolve("images"));
-        int port = FreePort.get();
         Path state = work.resolve("host-state");
+        Path portFile = work.resolve("host.port");
         Files.writeString(root.resolve("etc/default/tt-host"), "TT_HOST_OPTS=\"--image-path " + images
                 + " --cpu-total 2 --mem-total " + 2 * 1024 * 1024 + " --disk-total " + 20 * 1024 * 1024
-                + " --serv-addr 127.0.0.1 --serv-port " + port + " --state-dir " + state + "\"\n");
+                + " --serv-addr 127.0.0.1 --serv-port 0 --port-file " + portFile + " --state-dir " + state
+                + "\"\n");
         List<String> command = execStart(unit.get("ExecStart"), root.resolve("etc/default/tt-host"));
         Process service = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve("tt-host.log").toFile()).start();
         try {
+            int port = PortFile.await("the service's tt-host", portFile, service,
+                    () -> Files.readString(work.resolve("tt-host.log")));
             Wait.until("the service's tt-host API", Duration.ofSeconds(90), () -> {
                 assertTrue(service.isAlive(), "the service ended: " + Files.readString(work.resolve("tt-host.log")));
                 return Files.isRegularFile(state.resolve("tls/fingerprint")) && client(state, port).host() != null;

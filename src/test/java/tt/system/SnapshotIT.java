@@ -15,7 +15,6 @@ import tt.api.WarmPoolStatus;
 import tt.client.BackendClient;
 import tt.client.HostClient;
 import tt.testkit.BackendProcess;
-import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
 import tt.testkit.Requirements;
 import tt.testkit.SshKeys;
@@ -94,9 +93,9 @@ class SnapshotIT {
         Path images = TinyImage.x86Only(Files.createDirectories(work.resolve("images")));
         SshKeys user = SshKeys.generate();
         String hostToken = "warm-host-token";
-        try (HostProcess host = HostProcess.start(images, work, 2, 2048L * 1024, FreePort.get(), hostToken,
+        try (HostProcess host = HostProcess.start(images, work, 2, 2048L * 1024, hostToken,
                 List.of("--boot-timeout", "600"));
-             BackendProcess backend = BackendProcess.start(work.resolve("backend-" + host.port()), FreePort.get(),
+             BackendProcess backend = BackendProcess.start(work.resolve("backend-" + host.port()),
                      List.of(host), hostToken, List.of())) {
             BackendClient admin = backend.client();
             BackendProcess.awaitOnline(admin, 1);

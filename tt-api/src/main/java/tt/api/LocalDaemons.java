@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +35,24 @@ public final class LocalDaemons {
     /** The folder where the daemon serving on {@code port} of this machine publishes. */
     public static Path dir(Map<String, String> env, int port) {
         return stateRoot(env).resolve("local").resolve(Integer.toString(port));
+    }
+
+    /**
+     * The name of a tt-host's folder of control sockets under /run and of its cgroup, one per daemon:
+     * {@code tt-host-PORT}; a daemon on port 0 (its port not known until it listens) is named after
+     * its state folder instead, {@code tt-host-s} and 8 hex digits of a hash of its path.
+     */
+    public static String hostInstance(int port, Path stateDir) {
+        if (port != 0) {
+            return "tt-host-" + port;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(stateDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            return "tt-host-s" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Whether {@code address} names this machine: only then is a published file the server's. */

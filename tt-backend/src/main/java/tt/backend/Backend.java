@@ -46,26 +46,30 @@ final class Backend implements AutoCloseable {
         resources.add(metrics.apiLatency());
         resources.add(OpenApiResource.of(version == null ? "dev" : version, resources.stream()
                 .<Class<?>>map(Object::getClass).filter(c -> c.isAnnotationPresent(Path.class)).toList()));
-        LocalPublication local = new LocalPublication(config.listenPort());
+        LocalPublication local = new LocalPublication(config.portFile());
         if (config.serving() != null) {
             local.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
         }
-        ApiServer api;
+        ApiServer api = null;
         try {
             api = ApiServer.start(config.listenAddress(), config.listenPort(), config.serving(),
                     config.token() == null ? null : stack.authenticator(), resources.toArray());
+            local.listening(api.port());
         } catch (IOException | RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
             local.close();
             stack.close();
             throw e;
         }
         if (config.serving() != null) {
             LOG.info("tt-backend serving https://{}:{}/api/v1 ({}); its certificate: {} (clients pin it: tt config"
-                    + " --fingerprint, or confirm it at first use)", config.listenAddress(), config.listenPort(),
+                    + " --fingerprint, or confirm it at first use)", config.listenAddress(), api.port(),
                     config.token() == null ? "OPEN, no token" : "token required", config.identity().fingerprint());
         } else {
             LOG.warn("tt-backend serving PLAIN http://{}:{}/api/v1 ({}; --insecure-http: tokens cross the network"
-                    + " readable)", config.listenAddress(), config.listenPort(),
+                    + " readable)", config.listenAddress(), api.port(),
                     config.token() == null ? "OPEN, no token" : "token required");
         }
         return new Backend(stack, api, local);

@@ -16,7 +16,8 @@ import java.util.List;
 /** The backend's settings, checked before anything starts. */
 record BackendConfig(String listenAddress, int listenPort, List<String> servers, String token, String hostToken,
                      Path dataDir, String dbUrl, String dbUser, String dbPassword, int defaultLifetime,
-                     int maxLifetime, int defaultMemMib, String metricsToken, TlsIdentity identity, ServerTls serving) {
+                     int maxLifetime, int defaultMemMib, String metricsToken, TlsIdentity identity, ServerTls serving,
+                     Path portFile) {
 
     static BackendConfig from(BackendMain f) throws IOException {
         String[] listen = splitHostPort("--proxy-addr", f.proxyAddr);
@@ -48,7 +49,7 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
         return new BackendConfig(listen[0], Integer.parseInt(listen[1]), servers, token, hostToken, dataDir, f.dbUrl,
                 f.dbUser, dbPassword, f.defaultLifetime, f.maxLifetime, f.defaultMemMib,
                 Tokens.resolve(null, f.metricsTokenFile, dataDir.resolve("metrics-token")), identity,
-                f.tls.serving(identity, false));
+                f.tls.serving(identity, false), f.portFile.path());
     }
 
     static String[] splitHostPort(String flag, String value) {

@@ -3,6 +3,7 @@ package tt.backend;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import tt.server.PortFileOption;
 import tt.server.ServerMain;
 import tt.server.TlsOptions;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 public final class BackendMain implements Callable<Integer> {
 
     @Option(names = "--proxy-addr", defaultValue = "127.0.0.1:20002", paramLabel = "ADDR:PORT",
-            description = "Where the API listens (default: ${DEFAULT-VALUE}).")
+            description = "Where the API listens (default: ${DEFAULT-VALUE}); port 0 picks a free one (see"
+                    + " --port-file).")
     String proxyAddr;
 
     @Option(names = "--server-set", split = ",", paramLabel = "ADDR:PORT",
@@ -75,6 +77,9 @@ public final class BackendMain implements Callable<Integer> {
 
     @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
     boolean open;
+
+    @Mixin
+    PortFileOption portFile = new PortFileOption();
 
     @Mixin
     TlsOptions tls = new TlsOptions();

@@ -67,12 +67,13 @@ public final class EnvStack implements AutoCloseable {
     public static EnvStack start(Settings s, MeterRegistry registry) {
         Database db = Database.open(s.dataDir(), s.dbUrl(), s.dbUser(), s.dbPassword());
         Store store = new Store(db);
+        Clock clock = Clock.systemUTC();
         EnvService[] envRef = new EnvService[1];
-        HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].heldOn(hostId));
+        HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].heldOn(hostId), clock);
         Object placementLock = new Object();
         WarmPool warm = new WarmPool(new WarmStore(db), pool, placementLock, store.instanceId(),
-                s.limits().defaultMemMib());
-        EnvService envs = new EnvService(store, pool, s.limits(), placementLock, warm, registry);
+                s.limits().defaultMemMib(), clock);
+        EnvService envs = new EnvService(store, pool, s.limits(), placementLock, warm, registry, clock);
         envRef[0] = envs;
         Gauge.builder("tt_hosts_online", pool, p -> p.status().stream().filter(HostStatus::online).count())
                 .description("hosts of the pool that answer").register(registry);

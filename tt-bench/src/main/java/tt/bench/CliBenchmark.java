@@ -1,7 +1,6 @@
 package tt.bench;
 
 import tt.testkit.BackendProcess;
-import tt.testkit.FreePort;
 import tt.testkit.Repo;
 
 import java.io.IOException;
@@ -24,8 +23,8 @@ final class CliBenchmark {
 
     static void run() throws Exception {
         Path data = Files.createDirectories(Repo.root().resolve("target/bench-cli")).resolve("db-" + System.nanoTime());
-        int port = FreePort.get();
-        try (BackendProcess backend = BackendProcess.start(data, port, List.of(), "unused", List.of())) {
+        try (BackendProcess backend = BackendProcess.start(data, List.of(), "unused", List.of())) {
+            int port = backend.port();
             String tt = Repo.root().resolve("bin/tt").toString();
             List<String> ttEnvList = List.of(tt, "--endpoint", "127.0.0.1:" + port, "--token", backend.token(),
                     "--fingerprint", backend.fingerprint(), "env", "list");

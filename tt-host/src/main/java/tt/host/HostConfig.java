@@ -1,6 +1,7 @@
 package tt.host;
 
 import tt.api.Capacity;
+import tt.api.LocalDaemons;
 import tt.server.ServerMain;
 import tt.server.ServerTls;
 import tt.server.TlsIdentity;
@@ -15,13 +16,14 @@ import java.util.Set;
 record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort, Path stateDir, String token,
                   String tokenSource, String accel, int portFirst, int portLast, int defaultMemMib,
                   int bootTimeoutSeconds, boolean snapshots, String metricsToken, TlsIdentity identity,
-                  ServerTls serving) {
+                  ServerTls serving, Path portFile) {
 
     static HostConfig from(HostMain f) throws IOException {
         require(f.cpuTotal > 0, "--cpu-total must be at least 1");
         require(f.memTotalKib > 0, "--mem-total must be positive (KiB, e.g. $[4*1024*1024] for 4 GiB)");
         require(f.diskTotalKib > 0, "--disk-total must be positive (KiB, e.g. $[40*1024*1024] for 40 GiB)");
-        require(f.servPort > 0 && f.servPort < 65536, "--serv-port must be 1-65535");
+        require(f.servPort >= 0 && f.servPort < 65536, "--serv-port must be 1-65535, or 0 for a free one");
+        require(f.servPort != 0 || f.stateDir != null, "--serv-port 0 needs a --state-dir of its own");
         require(Set.of("auto", "kvm", "tcg").contains(f.accel), "--accel must be auto, kvm or tcg");
         require(f.defaultMemMib >= 64, "--default-mem must be at least 64 MiB");
         require(f.bootTimeoutSeconds > 0, "--boot-timeout must be positive");
@@ -43,20 +45,20 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
                 f.servPort, stateDir, token, tokenSource, f.accel, Integer.parseInt(range[0]),
                 Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds, "on".equals(f.snapshots),
                 Tokens.resolve(null, f.metricsTokenFile, stateDir.resolve("metrics-token")), identity,
-                f.tls.serving(identity, true));
+                f.tls.serving(identity, true), f.portFile.path());
     }
 
     Path vmsDir() {
         return stateDir.resolve("vms");
     }
 
-    /** The VMs' control sockets: a short path (a socket's has at most 107 bytes), one per daemon port. */
+    /** The VMs' control sockets: a short path (a socket's has at most 107 bytes), one per daemon. */
     Path runtimeDir() {
-        return Path.of("/run", "tt-host-" + servPort);
+        return Path.of("/run", cgroupName());
     }
 
     String cgroupName() {
-        return "tt-host-" + servPort;
+        return LocalDaemons.hostInstance(servPort, stateDir);
     }
 
     private static void require(boolean ok, String message) {

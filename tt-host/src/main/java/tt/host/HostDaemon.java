@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -100,16 +101,18 @@ final class HostDaemon implements AutoCloseable {
         Metrics metrics = new Metrics();
         VmManager vms = new VmManager(config.vmsDir(), config.runtimeDir(), config.servAddr(), images, engines, cgroups,
                 ledger, ports, hostKey, speeds, snapshots, metrics.registry(), new VmManager.Defaults(1, config.defaultMemMib(), config.bootTimeoutSeconds()));
-        String hostId = InetAddress.getLocalHost().getHostName() + ":" + config.servPort();
-        HostResource hostResource = new HostResource(() -> new HostInfo(hostId, version(), config.servAddr(),
-                config.servPort(), qemu.accelSummary(), ledger.total(), ledger.used(), vms.list().size(),
-                List.copyOf(engines.keySet())), images, speeds);
+        String hostName = InetAddress.getLocalHost().getHostName();
+        // the port the API listens on: with --serv-port 0, known once it does
+        AtomicInteger servPort = new AtomicInteger(config.servPort());
+        HostResource hostResource = new HostResource(() -> new HostInfo(hostName + ":" + servPort.get(), version(),
+                config.servAddr(), servPort.get(), qemu.accelSummary(), ledger.total(), ledger.used(),
+                vms.list().size(), List.copyOf(engines.keySet())), images, speeds);
         // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's, which
         // polls this host over its own API once that API serves
         EnvStack envs = EnvStack.start(new EnvStack.Settings(config.stateDir().resolve("envs"), null, null, null,
                 config.token(), new HostAccess(config.token(), config.identity().keyManagers(), System.getenv()),
                 List.of(), new EnvService.Limits(120, 10080, config.defaultMemMib())), metrics.registry());
-        LocalPublication local = new LocalPublication(config.servPort());
+        LocalPublication local = new LocalPublication(config.portFile());
         List<Object> resources = new ArrayList<>(envs.resources(version()));
         resources.add(hostResource);
         resources.add(new VmResource(vms));
@@ -122,28 +125,34 @@ final class HostDaemon implements AutoCloseable {
             resources.add(new JoinResource(joins));
             resources.add(new PoolMemberFilter(joins, ApiServer.openPaths(resources.toArray())));
         }
-        ApiServer api;
+        ApiServer api = null;
         try {
             api = ApiServer.start(config.servAddr(), config.servPort(), config.serving(),
                     config.token() == null ? null : envs.authenticator(), resources.toArray());
+            servPort.set(api.port());
+            local.listening(api.port());
         } catch (IOException | RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
             local.close();
             throw e;
         }
-        ServerAddress self = new ServerAddress(config.serving() == null, config.servAddr(), config.servPort());
+        String hostId = hostName + ":" + api.port();
+        ServerAddress self = new ServerAddress(config.serving() == null, config.servAddr(), api.port());
         envs.addServer(self, config.identity().fingerprint());
         LOG.info("tt-host {} serving {}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId, self.uri(),
                 config.tokenSource(), imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
         if (joins == null) {
             LOG.warn("tt-host serving PLAIN HTTP (--insecure-http): tokens cross the network readable; add it to a"
-                    + " backend as http://{}:{}", config.servAddr(), config.servPort());
+                    + " backend as http://{}:{}", config.servAddr(), api.port());
         } else if (joins.isJoined()) {
             LOG.info("certificate {}; joined to the tt-backends {} and serving only them", config.identity().fingerprint(),
                     joins.joined());
         } else {
             LOG.info("certificate {}; joined to no tt-backend yet (a server of its own until then): a backend on this"
                     + " machine joins it by itself, one elsewhere with 'tt host add {}:{} --join-token TOKEN', the"
-                    + " token being in {}", config.identity().fingerprint(), config.servAddr(), config.servPort(),
+                    + " token being in {}", config.identity().fingerprint(), config.servAddr(), api.port(),
                     joins.tokenFile());
         }
         probeAccelerators(images, qemu);

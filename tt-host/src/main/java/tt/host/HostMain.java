@@ -3,6 +3,7 @@ package tt.host;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import tt.server.PortFileOption;
 import tt.server.ServerMain;
 import tt.server.TlsOptions;
 
@@ -40,7 +41,8 @@ public final class HostMain implements Callable<Integer> {
     String servAddr;
 
     @Option(names = "--serv-port", defaultValue = "20000", paramLabel = "PORT",
-            description = "API port (default: ${DEFAULT-VALUE}).")
+            description = "API port (default: ${DEFAULT-VALUE}); 0 picks a free one (see --port-file), and then"
+                    + " give --state-dir.")
     int servPort;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
@@ -58,6 +60,9 @@ public final class HostMain implements Callable<Integer> {
             description = "The token a Prometheus scraper sends for GET /metrics (default: made and kept in"
                     + " STATE_DIR/metrics-token).")
     Path metricsTokenFile;
+
+    @Mixin
+    PortFileOption portFile = new PortFileOption();
 
     @Mixin
     TlsOptions tls = new TlsOptions();

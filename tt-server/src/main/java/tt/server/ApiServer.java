@@ -8,6 +8,8 @@ import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tt.api.Json;
 import tt.api.ServerAddress;
 
@@ -22,6 +24,7 @@ import java.util.stream.Collectors;
 /** The HTTP server (Grizzly) with Jersey, TT's JSON settings, error mapping and the token check. */
 public final class ApiServer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private final HttpServer server;
 
     private ApiServer(HttpServer server) {
@@ -34,8 +37,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Serves the given resources on {@code address:port}, over HTTPS unless {@code tls} is null;
-     * without an authenticator (an explicit {@code --open}) requests are not checked.
+     * Serves the given resources on {@code address:port} (port 0: one the system picks, see
+     * {@link #port()}), over HTTPS unless {@code tls} is null; without an authenticator (an explicit
+     * {@code --open}) requests are not checked.
      */
     public static ApiServer start(String address, int port, ServerTls tls, Authenticator authenticator,
                                   Object... resources) throws IOException {
@@ -69,7 +73,14 @@ public final class ApiServer implements AutoCloseable {
                     + "; another program has that port (see it with: ss -ltnp 'sport = :" + port + "'): stop it,"
                     + " or choose another port", e);
         }
-        return new ApiServer(server);
+        ApiServer api = new ApiServer(server);
+        LOG.info("listening on {}:{}", address, api.port());
+        return api;
+    }
+
+    /** The port the server listens on: the one it was given, or the one the system picked for port 0. */
+    public int port() {
+        return server.getListeners().iterator().next().getPort();
     }
 
     /** The paths of the resources marked {@link Unauthenticated}, without the leading slash. */

@@ -40,23 +40,28 @@ public final class BackendProcess implements AutoCloseable {
     }
 
     /** Starts a backend over the given hosts (all sharing {@code hostToken}) and waits for its API. */
-    public static BackendProcess start(Path dataDir, int port, List<HostProcess> hosts, String hostToken,
+    public static BackendProcess start(Path dataDir, List<HostProcess> hosts, String hostToken,
                                        List<String> extraArgs) throws Exception {
-        return start(dataDir, port, hosts, hostToken, extraArgs, Map.of());
+        return start(dataDir, hosts, hostToken, extraArgs, Map.of());
     }
 
     /**
      * Starts a backend with {@code env} added to its environment (e.g. another XDG_STATE_HOME: a
      * backend that does not see what the daemons of this machine publish, as if it ran elsewhere).
+     * It listens on a port it picks itself ({@code --proxy-addr 127.0.0.1:0}) and names in its port
+     * file once it listens. Started again on the same {@code dataDir} (a restart), it is the same
+     * backend to its hosts (they know it by its certificate, not its port) on another port.
      */
-    public static BackendProcess start(Path dataDir, int port, List<HostProcess> hosts, String hostToken,
+    public static BackendProcess start(Path dataDir, List<HostProcess> hosts, String hostToken,
                                        List<String> extraArgs, Map<String, String> env) throws Exception {
         Files.createDirectories(dataDir);
-        String token = "admin-token-" + port;
+        String token = "admin-token-" + dataDir.getFileName();
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        Path portFile = dataDir.resolveSibling(dataDir.getFileName() + ".port");
+        Files.deleteIfExists(portFile); // left by a backend of this folder that was killed
         List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt-backend").toString(),
-                "--proxy-addr", "127.0.0.1:" + port, "--data-dir", dataDir.toString(), "--token", token,
-                "--host-token", hostToken));
+                "--proxy-addr", "127.0.0.1:0", "--port-file", portFile.toString(), "--data-dir", dataDir.toString(),
+                "--token", token, "--host-token", hostToken));
         if (!hosts.isEmpty()) {
             cmd.add("--server-set");
             cmd.add(String.join(",", hosts.stream().map(HostProcess::address).toList()));
@@ -66,18 +71,27 @@ public final class BackendProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         Process process = builder.start();
-        BackendProcess backend = new BackendProcess(process, port, token, log, dataDir,
-                extraArgs.contains("--insecure-http"));
+        BackendProcess backend = null;
         try {
+            int port = PortFile.await("tt-backend", portFile, process,
+                    () -> Files.readString(log, StandardCharsets.UTF_8));
+            backend = new BackendProcess(process, port, token, log, dataDir, extraArgs.contains("--insecure-http"));
+            BackendProcess started = backend;
             Wait.until("tt-backend API on port " + port, Duration.ofSeconds(60), () -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("tt-backend exited with " + process.exitValue() + ": " + backend.log());
+                    throw new IllegalStateException("tt-backend exited with " + process.exitValue() + ": "
+                            + started.log());
                 }
-                backend.client().status();
+                started.client().status();
                 return true;
             });
         } catch (Throwable e) {
-            backend.close();
+            if (backend != null) {
+                backend.close();
+            } else {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
             throw e;
         }
         return backend;
@@ -112,6 +126,11 @@ public final class BackendProcess implements AutoCloseable {
 
     public String baseUri() {
         return (plainHttp ? "http://" : "https://") + "127.0.0.1:" + port;
+    }
+
+    /** The port the backend's API listens on (it picked it itself). */
+    public int port() {
+        return port;
     }
 
     public String token() {

@@ -6,7 +6,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** A TCP port nobody listens on at the moment of asking. */
+/**
+ * A TCP port nobody listens on at the moment of asking; another program may take it before the
+ * caller binds it. Only for programs that must be told a port before they listen and cannot pick
+ * one and say which: PostgreSQL, bare QEMU's forwarded ports. TT's daemons take port 0 instead and
+ * write the port they listen on to their {@code --port-file} (see {@link PortFile}).
+ */
 public final class FreePort {
 
     private FreePort() {

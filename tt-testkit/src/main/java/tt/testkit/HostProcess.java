@@ -1,6 +1,7 @@
 package tt.testkit;
 
 import tt.api.ImageInfo;
+import tt.api.LocalDaemons;
 import tt.client.HostClient;
 import tt.client.ServerTrust;
 import tt.server.TlsIdentity;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,35 +50,51 @@ public final class HostProcess implements AutoCloseable {
      */
     public static HostProcess start(Path imagePath, Path workDir, int cpuTotal, long memTotalKib,
                                     List<String> extraArgs) throws Exception {
-        int port = FreePort.get();
-        return start(imagePath, workDir, cpuTotal, memTotalKib, port, "test-token-" + port, extraArgs);
+        return start(imagePath, workDir, cpuTotal, memTotalKib, "test-token-" + System.nanoTime(), extraArgs);
     }
 
-    /** Starts a host on a given port with a given token (a backend's hosts share one token). */
-    public static HostProcess start(Path imagePath, Path workDir, int cpuTotal, long memTotalKib, int port,
-                                    String token, List<String> extraArgs) throws Exception {
-        Path stateDir = workDir.resolve("host-" + port);
-        Files.createDirectories(stateDir);
-        Path log = workDir.resolve("host-" + port + ".log");
-        int firstForward = 20000 + (port % 127) * 100; // 100 ports in 20000-32699: below the ephemeral ports
+    /**
+     * Starts a host with a given token (a backend's hosts share one token) on a port it picks itself
+     * ({@code --serv-port 0}), which it names in its port file once it listens: so no other program
+     * can take the port between its choice and the host's listening on it.
+     */
+    public static HostProcess start(Path imagePath, Path workDir, int cpuTotal, long memTotalKib, String token,
+                                    List<String> extraArgs) throws Exception {
+        Files.createDirectories(workDir);
+        Path stateDir = Files.createTempDirectory(workDir, "host-");
+        Path log = workDir.resolve(stateDir.getFileName() + ".log");
+        Path portFile = workDir.resolve(stateDir.getFileName() + ".port");
+        // 100 ports in 20000-32699: below the ephemeral ports, each host likely a range of its own
+        int firstForward = 20000 + ThreadLocalRandom.current().nextInt(127) * 100;
         List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt-host").toString(),
                 "--image-path", imagePath.toString(), "--cpu-total", Integer.toString(cpuTotal),
                 "--mem-total", Long.toString(memTotalKib), "--disk-total", Long.toString(40L * 1024 * 1024),
-                "--serv-addr", "127.0.0.1", "--serv-port", Integer.toString(port), "--state-dir", stateDir.toString(),
-                "--token", token, "--port-range", firstForward + "-" + (firstForward + 99)));
+                "--serv-addr", "127.0.0.1", "--serv-port", "0", "--port-file", portFile.toString(),
+                "--state-dir", stateDir.toString(), "--token", token,
+                "--port-range", firstForward + "-" + (firstForward + 99)));
         cmd.addAll(extraArgs);
         Process launcher = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HostProcess host = new HostProcess(launcher, port, token, stateDir, log, extraArgs);
+        HostProcess host = null;
         try {
+            int port = PortFile.await("tt-host", portFile, launcher,
+                    () -> Files.readString(log, StandardCharsets.UTF_8));
+            host = new HostProcess(launcher, port, token, stateDir, log, extraArgs);
+            HostProcess started = host;
             Wait.until("tt-host API on port " + port, Duration.ofSeconds(60), () -> {
                 if (!launcher.isAlive()) {
-                    throw new IllegalStateException("tt-host exited with " + launcher.exitValue() + ": " + host.log());
+                    throw new IllegalStateException("tt-host exited with " + launcher.exitValue() + ": "
+                            + started.log());
                 }
-                host.client().host();
+                started.client().host();
                 return true;
             });
         } catch (Throwable e) {
-            host.close();
+            if (host != null) {
+                host.close();
+            } else {
+                launcher.destroy();
+                launcher.waitFor(60, TimeUnit.SECONDS);
+            }
             throw e;
         }
         return host;
@@ -114,8 +132,14 @@ public final class HostProcess implements AutoCloseable {
         return extraArgs.contains("--insecure-http");
     }
 
+    /** The port the host's API listens on (it picked it itself). */
     public int port() {
         return port;
+    }
+
+    /** The name of the host's folder of control sockets under /run and of its cgroup. */
+    public String instance() {
+        return LocalDaemons.hostInstance(0, stateDir);
     }
 
     public String token() {

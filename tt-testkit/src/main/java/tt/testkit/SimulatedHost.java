@@ -48,9 +48,10 @@ public final class SimulatedHost implements AutoCloseable {
     }
 
     public static SimulatedHost start(String token, Capacity total, String image) throws Exception {
-        int port = FreePort.get();
-        Api api = new Api("sim:" + port, port, total, image);
-        return new SimulatedHost(port, ApiServer.start("127.0.0.1", port, Authenticator.single(token), api), api);
+        Api api = new Api(total, image);
+        ApiServer server = ApiServer.start("127.0.0.1", 0, Authenticator.single(token), api);
+        api.port = server.port();
+        return new SimulatedHost(server.port(), server, api);
     }
 
     public int port() {
@@ -81,8 +82,8 @@ public final class SimulatedHost implements AutoCloseable {
     @Produces(MediaType.APPLICATION_JSON)
     @Consumes(MediaType.APPLICATION_JSON)
     public static final class Api {
-        private final String id;
-        private final int port;
+        /** The port the host listens on, known once it does (it picks one). */
+        private volatile int port;
         private final String image;
         private final ResourceLedger ledger;
         private final Map<String, VmInfo> vms = new ConcurrentHashMap<>();
@@ -92,9 +93,7 @@ public final class SimulatedHost implements AutoCloseable {
         private volatile Duration createDelay = Duration.ZERO;
         private final AtomicInteger createsAnswered = new AtomicInteger();
 
-        Api(String id, int port, Capacity total, String image) {
-            this.id = id;
-            this.port = port;
+        Api(Capacity total, String image) {
             this.image = image;
             this.ledger = new ResourceLedger(total);
         }
@@ -102,7 +101,7 @@ public final class SimulatedHost implements AutoCloseable {
         @GET
         @Path("host")
         public HostInfo host() {
-            return new HostInfo(id, "sim", "127.0.0.1", port, "sim", ledger.total(), ledger.used(), vms.size(),
+            return new HostInfo("sim:" + port, "sim", "127.0.0.1", port, "sim", ledger.total(), ledger.used(), vms.size(),
                     List.of("qemu"));
         }
 

@@ -32,10 +32,10 @@ public final class TinyPool implements AutoCloseable {
         Requirements.qemuAndRoot();
         Files.createDirectories(work);
         Path images = TinyImage.x86Only(work.resolve("images"));
-        HostProcess host = HostProcess.start(images, work, cpus, memKib, FreePort.get(), HOST_TOKEN, hostOptions);
+        HostProcess host = HostProcess.start(images, work, cpus, memKib, HOST_TOKEN, hostOptions);
         BackendProcess backend = null;
         try {
-            backend = BackendProcess.start(work.resolve("db-" + System.nanoTime()), FreePort.get(), List.of(host),
+            backend = BackendProcess.start(work.resolve("db-" + System.nanoTime()), List.of(host),
                     HOST_TOKEN, List.of());
             BackendProcess.awaitOnline(backend.client(), 1);
             return new TinyPool(host, backend);

@@ -32,6 +32,7 @@ import tt.server.QuotaException;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -83,6 +85,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     private final MeterRegistry registry;
     private final Counter envsMade;
     private final Counter envsDeleted;
+    private final Clock clock;
+    /** The creates that found no room and wait for it. */
+    private final AtomicInteger waitingForRoom = new AtomicInteger();
     private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "env-work");
         t.setDaemon(true);
@@ -96,8 +101,8 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     /** The ENVs being deleted, each by one call that the others wait for. */
     private final Map<String, CompletableFuture<Void>> deletions = new ConcurrentHashMap<>();
 
-    public EnvService(Store store, HostPool pool, Limits limits) {
-        this(store, pool, limits, new Object(), null, new SimpleMeterRegistry());
+    public EnvService(Store store, HostPool pool, Limits limits, Clock clock) {
+        this(store, pool, limits, new Object(), null, new SimpleMeterRegistry(), clock);
     }
 
     /**
@@ -105,9 +110,10 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
      *                      places under the same lock
      * @param warm          the warm pool ENVs take VMs from, or null for none
      * @param registry      where the ENVs made and deleted, and the placements refused, are counted
+     * @param clock         what lifetimes, leases and waits are measured by
      */
     public EnvService(Store store, HostPool pool, Limits limits, Object placementLock, WarmPool warm,
-                      MeterRegistry registry) {
+                      MeterRegistry registry, Clock clock) {
         this.store = store;
         this.pool = pool;
         this.limits = limits;
@@ -117,6 +123,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         this.envsMade = Counter.builder("tt_env_creations").description("ENVs made").register(registry);
         this.envsDeleted = Counter.builder("tt_env_deletions").description("ENVs deleted").register(registry);
         this.registry = registry;
+        this.clock = clock;
     }
 
     /** What each of the backend's VMs (warm ones too) holds on a host, by ledger key: used to rebuild its ledger. */
@@ -145,22 +152,32 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             throw new QuotaException("the token of " + owner + " may make ENVs of at most "
                     + quota.maxLifetimeMinutes() + " minutes' lifetime; this one asks for " + spec.lifetimeMinutes());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, MAX_WAIT_SECONDS));
+        Instant deadline = clock.instant().plusSeconds(Math.min(waitSeconds, MAX_WAIT_SECONDS));
         while (true) {
             try {
                 EnvInfo made = create(spec, owner, quota);
                 envsMade.increment();
                 return made;
             } catch (InsufficientResourcesException noRoom) {
-                if (System.nanoTime() > deadline) {
+                if (!clock.instant().isBefore(deadline)) {
                     registry.counter("tt_placement_failures", "reason",
                             noRoom.getMessage().startsWith("no online host has image") ? "no_host_with_image" : "no_room")
                             .increment();
                     throw noRoom;
                 }
-                Thread.sleep(ROOM_POLL_MILLIS);
+                waitingForRoom.incrementAndGet();
+                try {
+                    Thread.sleep(ROOM_POLL_MILLIS);
+                } finally {
+                    waitingForRoom.decrementAndGet();
+                }
             }
         }
+    }
+
+    /** How many creates found no room and are waiting for it now. */
+    int waitingForRoom() {
+        return waitingForRoom.get();
     }
 
     private EnvInfo create(EnvSpec spec, String owner, Caller.Quota quota) {
@@ -169,7 +186,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                     + spec.name() + "'");
         }
         String envId = "env-" + HexFormat.of().formatHex(random.generateSeed(6));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Store.Env env = new Store.Env(envId, spec.name(), owner, now, now.plus(Duration.ofMinutes(spec.lifetimeMinutes())),
                 spec.leaseSeconds(), spec.leaseSeconds() == null ? null : now.plusSeconds(spec.leaseSeconds()),
                 spec.tags(), spec.keys().stream().map(KeyFingerprint::of).distinct().toList());
@@ -298,7 +315,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
             throw new ConflictException("ENV " + name + " has no lease to renew: it lives until " + env.expiresAt()
                     + " (make it with leaseSeconds to tie it to its client)");
         }
-        store.renewLease(env.id(), Instant.now().plusSeconds(env.leaseSeconds()));
+        store.renewLease(env.id(), clock.instant().plusSeconds(env.leaseSeconds()));
         return info(find(name, owner, admin));
     }
 
@@ -328,7 +345,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         if (vm.hostVmId() != null) {
             try {
                 VmInfo given = pool.client(vm.hostId()).giveIdentity(vm.hostVmId(), new VmIdentity(vm.name(), keys, tags));
-                madeAt.put(given.id(), Instant.now());
+                madeAt.put(given.id(), clock.instant());
                 if (!store.vmCreated(env.id(), vm.name(), given.id(), given.state(), given.address(), given.ports())) {
                     madeAt.remove(given.id());
                     deleteQuietly(vm.hostId(), given.id());
@@ -354,7 +371,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                     + e.getMessage());
             return;
         }
-        madeAt.put(made.id(), Instant.now());
+        madeAt.put(made.id(), clock.instant());
         if (!store.vmCreated(env.id(), vm.name(), made.id(), made.state(), made.address(), made.ports())) {
             LOG.info("env {} ({}): deleted while VM {} was being made; deleting it", env.name(), env.id(),
                     vm.name());
@@ -375,9 +392,9 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
     /** The ENV; with {@code waitSeconds} > 0, answers once it is no longer CREATING (or time is up). */
     public EnvInfo get(String name, String owner, boolean admin, int waitSeconds) throws InterruptedException {
         Store.Env env = find(name, owner, admin);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(waitSeconds, 600));
+        Instant deadline = clock.instant().plusSeconds(Math.min(waitSeconds, 600));
         EnvInfo info = info(env);
-        while (info.state() == EnvState.CREATING && System.nanoTime() < deadline) {
+        while (info.state() == EnvState.CREATING && clock.instant().isBefore(deadline)) {
             Thread.sleep(200);
             info = info(env);
         }
@@ -466,10 +483,7 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
 
     /** Deletes the ENVs whose lifetime is over, or whose lease ended without a renewal. */
     public void expire() {
-        expire(Instant.now());
-    }
-
-    void expire(Instant now) {
+        Instant now = clock.instant();
         for (Store.Env env : store.expiredEnvs(now)) {
             LOG.info("env {} ({}): {}, deleting", env.name(), env.id(), env.expiresAt().isBefore(now) ? "lifetime over"
                     : "lease of " + env.leaseSeconds() + " s not renewed since " + env.leaseExpiresAt()

@@ -17,6 +17,7 @@ import tt.server.NotFoundException;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -57,6 +58,7 @@ public final class WarmPool implements AutoCloseable {
     private final Object placementLock;
     private final String instanceId;
     private final int defaultMemMib;
+    private final Clock clock;
     private final Map<String, VmState> hostStates = new ConcurrentHashMap<>();
     private final Set<String> starting = ConcurrentHashMap.newKeySet();
     private final Map<String, Deque<Instant>> demand = new ConcurrentHashMap<>();
@@ -68,12 +70,15 @@ public final class WarmPool implements AutoCloseable {
         return t;
     });
 
-    public WarmPool(WarmStore store, HostPool pool, Object placementLock, String instanceId, int defaultMemMib) {
+    /** @param clock what the demand window is measured by */
+    public WarmPool(WarmStore store, HostPool pool, Object placementLock, String instanceId, int defaultMemMib,
+                    Clock clock) {
         this.store = store;
         this.pool = pool;
         this.placementLock = placementLock;
         this.instanceId = instanceId;
         this.defaultMemMib = defaultMemMib;
+        this.clock = clock;
     }
 
     /** The size warm VMs of an image have: one vCPU, the default memory (or the image's least), the image's disk. */
@@ -119,7 +124,7 @@ public final class WarmPool implements AutoCloseable {
     void demanded(String image) {
         Deque<Instant> times = demand.computeIfAbsent(image, i -> new ArrayDeque<>());
         synchronized (times) {
-            times.addLast(Instant.now());
+            times.addLast(clock.instant());
         }
     }
 
@@ -240,7 +245,7 @@ public final class WarmPool implements AutoCloseable {
     /** At least the minimum; as many as were asked for in the last window; at most the maximum. */
     int target(WarmStore.Pool p) {
         Deque<Instant> times = demand.getOrDefault(p.image(), new ArrayDeque<>());
-        Instant since = Instant.now().minus(DEMAND_WINDOW);
+        Instant since = clock.instant().minus(DEMAND_WINDOW);
         int recent;
         synchronized (times) {
             while (!times.isEmpty() && times.peekFirst().isBefore(since)) {
@@ -276,7 +281,7 @@ public final class WarmPool implements AutoCloseable {
                         Map.of(WARM_TAG, image, EnvService.OWNER_TAG, instanceId), true));
                 hostStates.put(made.id(), made.state());
                 store.addVm(new WarmStore.WarmVm(name, made.id(), hostId, image, size.cpu(), (int) (size.memKib() / 1024),
-                        (int) (size.diskKib() / 1024), Instant.now()));
+                        (int) (size.diskKib() / 1024), clock.instant()));
                 LOG.info("warm pool of {}: VM {} ({}) started on {}", image, name, made.id(), hostId);
             } catch (IOException | RuntimeException e) {
                 pool.release(hostId, key(name));

@@ -16,6 +16,7 @@ import tt.server.ConflictException;
 import tt.server.NotFoundException;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,7 @@ public final class HostPool implements AutoCloseable {
     private final Store store;
     private final HostAccess access;
     private final Function<String, Map<String, Capacity>> heldOnHost;
+    private final Clock clock;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "host-poll");
@@ -72,11 +74,15 @@ public final class HostPool implements AutoCloseable {
     });
     private volatile Listener listener;
 
-    /** @param heldOnHost what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger */
-    public HostPool(Store store, HostAccess access, Function<String, Map<String, Capacity>> heldOnHost) {
+    /**
+     * @param heldOnHost what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger
+     * @param clock      what stamps each poll, for the listener to tell VMs made after it
+     */
+    public HostPool(Store store, HostAccess access, Function<String, Map<String, Capacity>> heldOnHost, Clock clock) {
         this.store = store;
         this.access = access;
         this.heldOnHost = heldOnHost;
+        this.clock = clock;
     }
 
     public void start(Listener l, long pollMillis) {
@@ -203,7 +209,7 @@ public final class HostPool implements AutoCloseable {
             }
             HostInfo info = m.client.host();
             List<ImageInfo> images = m.client.images();
-            Instant askedAt = Instant.now();
+            Instant askedAt = clock.instant();
             List<VmInfo> vms = m.client.vms();
             boolean cameOnline = !m.online;
             m.info = info;

@@ -16,6 +16,7 @@ import tt.server.NotFoundException;
 import tt.testkit.SimulatedHost;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.ArrayList;
@@ -53,8 +54,9 @@ class EnvDeletionTest {
         db = Database.open(dir, null, null, null);
         Store store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id));
-        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64));
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id),
+                Clock.systemUTC());
+        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), Clock.systemUTC());
         ref[0] = envs;
         host = SimulatedHost.start("sim-token", new Capacity(64, 64L * 1024 * 1024, 1L << 30), IMAGE);
         pool.start(envs, 60_000);

@@ -9,6 +9,7 @@ import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,8 +24,9 @@ class EnvExpiryTest {
     void expiredEnvsAndTheirVmsAreDeletedOthersStay(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
             Store store = new Store(db);
-            HostPool pool = new HostPool(store, new HostAccess("token", null, Map.of()), host -> Map.of());
-            EnvService envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 256));
+            HostPool pool = new HostPool(store, new HostAccess("token", null, Map.of()), host -> Map.of(),
+                    Clock.systemUTC());
+            EnvService envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 256), Clock.systemUTC());
             Instant now = Instant.now();
             store.insertEnv(new Store.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),
                     now.minus(Duration.ofMinutes(1)), null, null, Map.of(), List.of()), List.of(new Store.Vm("env-old", "OLD-vm", "qemu:a-1:1.x86_64",

@@ -17,9 +17,12 @@ import tt.server.ConflictException;
 import tt.server.InsufficientResourcesException;
 import tt.server.QuotaException;
 import tt.testkit.SimulatedHost;
+import tt.testkit.Wait;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,14 +50,15 @@ class EnvLeasesAndPlansTest {
     private HostPool pool;
     private EnvService envs;
     private SimulatedHost host;
+    private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
         store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id));
-        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64));
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id), clock);
+        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), clock);
         ref[0] = envs;
         // room for exactly two VMs of one vCPU
         host = SimulatedHost.start("sim-token", new Capacity(2, 64L * 1024 * 1024, 1L << 30), IMAGE);
@@ -77,15 +81,18 @@ class EnvLeasesAndPlansTest {
 
     @Test
     void anEnvWhoseLeaseIsNotRenewedIsDeletedAndARenewedOneStays() throws Exception {
-        Instant made = Instant.now();
+        Instant made = clock.instant();
         envs.create(request("KEPT", 1, 30, null), "ci", 0);
         envs.create(request("ABANDONED", 1, 30, null), "ci", 0);
-        envs.expire(made.plusSeconds(25));
+        Wait.until("both ENVs' VMs are on the host", Duration.ofSeconds(10), () -> host.vmCount() == 2);
+        clock.advance(Duration.ofSeconds(25));
+        envs.expire();
         assertEquals(2, store.envs().size(), "within their leases both live");
-        Thread.sleep(3000);
+        clock.advance(Duration.ofSeconds(3));
         EnvInfo renewed = envs.renew("KEPT", "ci", false);
-        assertTrue(renewed.leaseExpiresAt().isAfter(made.plusSeconds(32)), renewed.toString());
-        envs.expire(made.plusSeconds(31));
+        assertEquals(made.plusSeconds(58), renewed.leaseExpiresAt(), renewed.toString());
+        clock.advance(Duration.ofSeconds(3));
+        envs.expire();
         assertEquals(List.of("KEPT"), store.envs().stream().map(Store.Env::name).toList(),
                 "the renewed ENV lives on, the abandoned one is gone");
         assertEquals(1, host.vmCount(), "and its VM with it");
@@ -151,7 +158,7 @@ class EnvLeasesAndPlansTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1500);
+        Wait.until("the create waits for room", Duration.ofSeconds(10), () -> envs.waitingForRoom() == 1);
         assertFalse(waiting.isDone(), "still waiting for room");
         envs.delete("FIRST", "ci", false);
         EnvInfo made = waiting.get(30, TimeUnit.SECONDS);

@@ -23,6 +23,8 @@ import tt.testkit.Wait;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -47,16 +49,18 @@ class WarmPoolTest {
     private WarmPool warm;
     private SimulatedHost host;
     private String hostId;
+    private final ManualClock clock = new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
         Store store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id));
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id), clock);
         Object lock = new Object();
-        warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64);
-        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), lock, warm, new SimpleMeterRegistry());
+        warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64, clock);
+        envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), lock, warm, new SimpleMeterRegistry(),
+                clock);
         ref[0] = envs;
         host = SimulatedHost.start("sim-token", new Capacity(4, 4L * 64 * 1024, 1L << 30), IMAGE);
         pool.start(envs, 200);
@@ -135,6 +139,8 @@ class WarmPoolTest {
         assertEquals(2, status().target(), "three ENVs asked in the last 10 minutes; the maximum is 2");
         warm.refill();
         Wait.until("two warm VMs wait", Duration.ofSeconds(10), () -> status().ready() == 2);
+        clock.advance(WarmPool.DEMAND_WINDOW.plusSeconds(1));
+        assertEquals(0, status().target(), "no ENV asked in the last 10 minutes; the minimum is 0");
         warm.remove(IMAGE);
         warm.refill();
         Wait.until("its warm VMs are gone from the host", Duration.ofSeconds(10),

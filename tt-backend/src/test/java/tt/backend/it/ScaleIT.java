@@ -10,7 +10,6 @@ import tt.api.HostStatus;
 import tt.api.RunResult;
 import tt.client.BackendClient;
 import tt.testkit.BackendProcess;
-import tt.testkit.FreePort;
 import tt.testkit.SimulatedHost;
 import tt.testkit.Wait;
 
@@ -41,7 +40,7 @@ class ScaleIT {
             for (int i = 0; i < 50; i++) {
                 hosts.add(SimulatedHost.start("sim-token", new Capacity(20, 20L * 256 * 1024, 1L << 30), IMAGE));
             }
-            try (BackendProcess backend = BackendProcess.start(data, FreePort.get(), List.of(), "sim-token",
+            try (BackendProcess backend = BackendProcess.start(data, List.of(), "sim-token",
                     List.of("--server-set", String.join(",", hosts.stream().map(h -> "http://127.0.0.1:" + h.port()).toList())))) {
                 BackendClient client = backend.client();
                 Wait.until("50 hosts online", Duration.ofSeconds(60),

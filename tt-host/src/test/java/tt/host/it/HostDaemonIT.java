@@ -112,7 +112,7 @@ class HostDaemonIT {
             assertTrue(openFiles(qemu).stream().anyMatch(f -> f.endsWith("disk.qcow2 (deleted)")),
                     "QEMU still writes to the unlinked overlay");
             if (Files.isDirectory(CGROUP_MEMORY)) {
-                Path group = CGROUP_MEMORY.resolve("tt-host-" + host.port()).resolve(vm.id());
+                Path group = CGROUP_MEMORY.resolve(host.instance()).resolve(vm.id());
                 assertTrue(Files.readString(group.resolve("cgroup.procs")).contains(Long.toString(qemu.pid())),
                         "QEMU runs in the VM's memory cgroup");
                 assertEquals(Long.toString(384L * 1024 * 1024 + (256L << 20)),
@@ -128,7 +128,7 @@ class HostDaemonIT {
             client.deleteVm(vm.id());
             Wait.until("QEMU gone", Duration.ofSeconds(10), () -> !qemu.isAlive());
             assertFalse(Files.exists(vmDir), "every file of the VM is gone");
-            assertFalse(Files.exists(CGROUP_MEMORY.resolve("tt-host-" + host.port()).resolve(vm.id())));
+            assertFalse(Files.exists(CGROUP_MEMORY.resolve(host.instance()).resolve(vm.id())));
             HostInfo idle = client.host();
             assertEquals(0, idle.vmCount());
             assertEquals(0, idle.used().cpu());
@@ -349,12 +349,12 @@ class HostDaemonIT {
                 return false;
             }
         }
-        if (Files.exists(Path.of("/run/tt-host-" + host.port()))) {
+        if (Files.exists(Path.of("/run", host.instance()))) {
             return false;
         }
         // cgroup v1 hierarchies, or the unified v2 tree
         return Stream.of("cpu", "memory", "")
-                .noneMatch(h -> Files.exists(Path.of("/sys/fs/cgroup", h, "tt-host-" + host.port())));
+                .noneMatch(h -> Files.exists(Path.of("/sys/fs/cgroup", h, host.instance())));
     }
 
     private static List<String> openFiles(ProcessHandle p) throws IOException {

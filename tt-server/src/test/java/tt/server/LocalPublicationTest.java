@@ -1,0 +1,35 @@
+package tt.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tt.api.LocalDaemons;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class LocalPublicationTest {
+
+    @Test
+    void filesPutBeforeTheDaemonListensAppearInItsPortsFolderWithThePortAndGoAtTheEnd(@TempDir Path dir)
+            throws IOException {
+        Map<String, String> env = Map.of("XDG_STATE_HOME", dir.toString());
+        Path portFile = dir.resolve("run").resolve("port");
+        LocalPublication local = new LocalPublication(portFile, env);
+        local.put(LocalDaemons.FINGERPRINT, "AB:CD");
+        assertFalse(Files.exists(portFile), "the port is not known before the daemon listens");
+        local.listening(41234);
+        assertEquals(Optional.of("AB:CD"), LocalDaemons.read(env, 41234, LocalDaemons.FINGERPRINT));
+        assertEquals("41234\n", Files.readString(portFile));
+        local.put(LocalDaemons.JOIN_TOKEN, "tok");
+        assertEquals(Optional.of("tok"), LocalDaemons.read(env, 41234, LocalDaemons.JOIN_TOKEN));
+        local.close();
+        assertEquals(Optional.empty(), LocalDaemons.read(env, 41234, LocalDaemons.FINGERPRINT));
+        assertFalse(Files.exists(portFile));
+    }
+}
