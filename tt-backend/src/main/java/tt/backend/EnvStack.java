@@ -27,6 +27,7 @@ import tt.server.AuditFilter;
 import tt.server.Authenticator;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,6 +85,11 @@ public final class EnvStack implements AutoCloseable {
         pool.start(envs, 1000);
         s.servers().forEach(server -> pool.addConfigured(ServerAddress.parse(server), null));
         envs.cleanUpInterruptedCreates();
+        int renewed = store.renewLeasesFrom(Instant.now());
+        if (renewed > 0) {
+            LOG.info("{} leases renewed from this start: their clients could not renew while the backend was down",
+                    renewed);
+        }
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "env-expiry");
             t.setDaemon(true);
