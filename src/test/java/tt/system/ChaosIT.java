@@ -39,11 +39,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,11 +73,12 @@ class ChaosIT {
     private static final int AGENT_LEASE_SECONDS = 30;
     private static final int JOB_LEASE_SECONDS = 60;
     private static final int MAX_KEPT = 2;
+    private static final int ROOM_WAIT_SECONDS = 60;
+    private static final List<String> FAULT_KINDS = List.of("host", "backend", "qemu", "lease holder");
 
     private final Journal journal = new Journal();
     private final List<LeaseHolder> holders = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final AtomicInteger lifecycles = new AtomicInteger();
     private Pool pool;
     private BackendClient api;
     private Path work;
@@ -110,7 +112,7 @@ class ChaosIT {
             for (HostProcess h : pool.hosts) {
                 HostLeftovers.of(h).forEach(l -> journal.leak("host " + h.port() + " stopped: " + l));
             }
-            String line = "lifecycles " + lifecycles.get() + ", faults " + faults.count + ", leaked "
+            String line = "lifecycles " + journal.toldMade.size() + ", faults " + faults.count + ", leaked "
                     + journal.leaks.size() + (journal.leaks.isEmpty() ? "" : ": " + String.join("; ", journal.leaks));
             System.out.println(line);
             System.out.println("ChaosIT seed " + SEED + " took " + Duration.ofNanos(System.nanoTime() - started).toSeconds()
@@ -141,7 +143,6 @@ class ChaosIT {
                 } catch (Exception | AssertionError e) {
                     journal.problem(name + " " + n + ": " + e);
                 }
-                lifecycles.incrementAndGet();
             }
         }, name);
         t.setDaemon(true);
@@ -154,7 +155,7 @@ class ChaosIT {
         int replicas = 1 + random.nextInt(2);
         boolean keep = random.nextInt(5) == 0 && journal.kept.size() < MAX_KEPT;
         if (!create(name, () -> api.createEnv(new EnvCreateRequest(name, List.of("tinylinux"), null, 1, 256, null, null,
-                null, 30, replicas)))) {
+                null, 30, replicas), ROOM_WAIT_SECONDS))) {
             return;
         }
         EnvInfo settled = awaitSettled(name);
@@ -370,6 +371,7 @@ class ChaosIT {
                 }
                 if (e.status() < 500) {
                     journal.line(name + ": create refused " + e.status() + " " + e.getMessage());
+                    Thread.sleep(2000);
                     return false;
                 }
                 lostAnswer = true;
@@ -445,7 +447,11 @@ class ChaosIT {
 
     // --- faults ------------------------------------------------------------------------------------
 
-    /** Kills a part at moments drawn from the seed and restarts the daemons it killed. */
+    /**
+     * Kills a part at moments drawn from the seed and restarts the daemons it killed; each kind of
+     * fault once in every round of four, in an order drawn from the seed (a kind with nothing to
+     * kill at that moment gives its turn to the next).
+     */
     private final class FaultInjector {
         private final Random random;
         int count;
@@ -458,13 +464,24 @@ class ChaosIT {
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             Thread.sleep(5000 + random.nextInt(10_000));
+            List<String> round = new ArrayList<>();
             while (System.nanoTime() < end) {
-                int pick = random.nextInt(100);
                 int restartAfterMs = 1000 + random.nextInt(5000);
                 int index = random.nextInt(1000);
                 String at = String.format("%.1f s", (System.nanoTime() - start) / 1e9);
-                String what = pick < 25 ? killHost(index, restartAfterMs) : pick < 45 ? killBackend(restartAfterMs)
-                        : pick < 75 ? killQemu(index) : killLeaseHolder(index);
+                String what = null;
+                for (int tried = 0; what == null && tried < FAULT_KINDS.size(); tried++) {
+                    if (round.isEmpty()) {
+                        round.addAll(FAULT_KINDS);
+                        Collections.shuffle(round, random);
+                    }
+                    what = switch (round.remove(0)) {
+                        case "host" -> killHost(index, restartAfterMs);
+                        case "backend" -> killBackend(restartAfterMs);
+                        case "qemu" -> killQemu(index);
+                        default -> killLeaseHolder(index);
+                    };
+                }
                 if (what != null) {
                     count++;
                     journal.line("fault " + count + " at " + at + ": " + what);
@@ -610,6 +627,7 @@ class ChaosIT {
             lines.add(String.format("%7.1f %s", (System.nanoTime() - start) / 1e9, text));
         }
 
+        /** The user was told the ENV was made: one more lifecycle. */
         void told(String name) {
             toldMade.add(name);
         }
@@ -644,9 +662,18 @@ class ChaosIT {
         static Pool start(Path work) throws Exception {
             Pool pool = new Pool(work);
             try {
-                for (int i = 0; i < 2; i++) {
-                    pool.hosts.add(HostProcess.start(pool.images, work, HOST_CPUS, HOST_MEM_KIB, FreePort.get(),
-                            HOST_TOKEN, List.of()));
+                ExecutorService starts = Executors.newFixedThreadPool(2);
+                try {
+                    List<Future<Boolean>> started = new ArrayList<>();
+                    for (int i = 0; i < 2; i++) {
+                        started.add(starts.submit(() -> pool.hosts.add(HostProcess.start(pool.images, work, HOST_CPUS,
+                                HOST_MEM_KIB, FreePort.get(), HOST_TOKEN, List.of()))));
+                    }
+                    for (Future<Boolean> h : started) {
+                        h.get();
+                    }
+                } finally {
+                    starts.shutdown();
                 }
                 pool.restartBackend();
                 BackendProcess.awaitOnline(pool.backend.client(), 2);
