@@ -495,16 +495,22 @@ class ChaosIT {
             int i = index % pool.hosts.size();
             HostProcess h = pool.hosts.get(i);
             h.killDaemon();
+            long killed = System.nanoTime();
             Thread.sleep(restartAfterMs);
             pool.restartHost(i);
-            return "SIGKILL tt-host " + h.port() + ", restarted after " + restartAfterMs + " ms";
+            return "SIGKILL tt-host " + h.port() + ", restarted after " + restartAfterMs + " ms, " + since(killed);
         }
 
         private String killBackend(int restartAfterMs) throws Exception {
             pool.backend.kill();
+            long killed = System.nanoTime();
             Thread.sleep(restartAfterMs);
             pool.restartBackend();
-            return "SIGKILL tt-backend, restarted after " + restartAfterMs + " ms";
+            return "SIGKILL tt-backend, restarted after " + restartAfterMs + " ms, " + since(killed);
+        }
+
+        private static String since(long killed) {
+            return String.format("serving again %.1f s after the kill", (System.nanoTime() - killed) / 1e9);
         }
 
         private String killQemu(int index) {
