@@ -86,6 +86,11 @@ public final class EnvStack implements AutoCloseable {
         pool.start(envs, 1000);
         s.servers().forEach(server -> pool.addConfigured(ServerAddress.parse(server), null));
         envs.cleanUpInterruptedCreates();
+        int renewed = store.renewLeasesFrom(clock.instant());
+        if (renewed > 0) {
+            LOG.info("{} leases renewed from this start: their clients could not renew while the backend was down",
+                    renewed);
+        }
         ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "env-expiry");
             t.setDaemon(true);

@@ -161,6 +161,21 @@ public final class Store {
     }
 
     /**
+     * Gives every lease at least its full period from {@code from} (a lease ending later is left as
+     * it is) and returns how many were moved on: while the backend was down, no client could renew.
+     */
+    public int renewLeasesFrom(Instant from) {
+        int moved = 0;
+        for (Env env : envs()) {
+            if (env.leaseSeconds() != null && env.leaseExpiresAt().isBefore(from.plusSeconds(env.leaseSeconds()))) {
+                renewLease(env.id(), from.plusSeconds(env.leaseSeconds()));
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    /**
      * Deletes an ENV with its VM rows in one transaction and returns the rows removed; empty if the
      * ENV was already gone, so that of two deletes racing only one goes on to free its VMs.
      */

@@ -37,6 +37,8 @@ public final class GitLabDriver {
     private static final int CREATE_ATTEMPTS = 3;
     private static final Duration BOOT_WAIT = Duration.ofMinutes(15);
     private static final int ROOM_WAIT_SECONDS = 900;
+    private static final Duration BACKEND_WAIT = Duration.ofMinutes(3);
+    private static final Duration BACKEND_RETRY = Duration.ofSeconds(5);
 
     private final BackendClient backend;
     private final GitLabJob job;
@@ -77,8 +79,15 @@ public final class GitLabDriver {
                 job.memMib(), job.diskMib(), null, List.of(publicKey), null, null, job.leaseSeconds(),
                 Map.of("runner", job.runnerTag(), "job", job.jobId()));
         out.println("TT: making VM " + job.envName() + " (OS " + job.osPrefix() + ", lease " + job.leaseSeconds() + " s)");
-        create(request);
-        EnvInfo env = backend.awaitSettled(job.envName(), BOOT_WAIT);
+        EnvInfo env;
+        try {
+            create(request);
+            env = answered(() -> backend.awaitSettled(job.envName(), BOOT_WAIT));
+        } catch (IOException e) {
+            finished.set(true);
+            out.println("TT: could not make VM " + job.envName() + " (" + e.getMessage() + "); cleanup deletes it");
+            return job.systemFailureExitCode();
+        }
         finished.set(true);
         if (env.state() != EnvState.READY) {
             out.println("TT: the VM did not come up: " + env.summary());
@@ -96,9 +105,13 @@ public final class GitLabDriver {
         deleteOnSignal();
         EnvInfo env;
         try {
-            env = backend.renewEnv(job.envName());
+            env = answered(() -> backend.renewEnv(job.envName()));
         } catch (ApiException gone) {
             out.println("TT: the job's VM is gone (" + gone.getMessage() + "): its lease ended or it was deleted");
+            finished.set(true);
+            return job.systemFailureExitCode();
+        } catch (IOException e) {
+            out.println("TT: cannot find the job's VM (" + e.getMessage() + ")");
             finished.set(true);
             return job.systemFailureExitCode();
         }
@@ -179,6 +192,27 @@ public final class GitLabDriver {
                 }
                 out.println("TT: the TT backend does not answer (" + e.getMessage() + "); trying again");
                 Thread.sleep(5000L * attempt);
+            }
+        }
+    }
+
+    /** A call to the backend. */
+    interface BackendCall<T> {
+        T call() throws IOException, InterruptedException;
+    }
+
+    /** The call's answer, asked again while the backend does not answer (it may be restarting), for a while. */
+    private <T> T answered(BackendCall<T> call) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + BACKEND_WAIT.toNanos();
+        while (true) {
+            try {
+                return call.call();
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof ConnectException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                out.println("TT: the TT backend does not answer (" + e.getMessage() + "); trying again");
+                Thread.sleep(BACKEND_RETRY.toMillis());
             }
         }
     }
