@@ -14,7 +14,6 @@ import tt.client.ApiException;
 import tt.client.BackendClient;
 import tt.jenkins.AgentVms;
 import tt.testkit.BackendProcess;
-import tt.testkit.FreePort;
 import tt.testkit.HostLeftovers;
 import tt.testkit.HostProcess;
 import tt.testkit.Repo;
@@ -655,14 +654,12 @@ class ChaosIT {
         final Path images;
         final Path work;
         final Path dataDir;
-        final int backendPort;
         volatile BackendProcess backend;
 
         private Pool(Path work) throws IOException {
             this.work = work;
             this.images = TinyImage.x86Only(work.resolve("images"));
             this.dataDir = work.resolve("backend");
-            this.backendPort = FreePort.get();
         }
 
         static Pool start(Path work) throws Exception {
@@ -673,7 +670,7 @@ class ChaosIT {
                     List<Future<Boolean>> started = new ArrayList<>();
                     for (int i = 0; i < 2; i++) {
                         started.add(starts.submit(() -> pool.hosts.add(HostProcess.start(pool.images, work, HOST_CPUS,
-                                HOST_MEM_KIB, FreePort.get(), HOST_TOKEN, List.of()))));
+                                HOST_MEM_KIB, HOST_TOKEN, List.of()))));
                     }
                     for (Future<Boolean> h : started) {
                         h.get();
@@ -691,12 +688,12 @@ class ChaosIT {
         }
 
         synchronized void restartHost(int i) throws Exception {
-            HostProcess old = hosts.get(i);
-            hosts.set(i, HostProcess.start(images, work, HOST_CPUS, HOST_MEM_KIB, old.port(), HOST_TOKEN, List.of()));
+            hosts.set(i, hosts.get(i).restart());
         }
 
         synchronized void restartBackend() throws Exception {
-            backend = BackendProcess.start(dataDir, backendPort, hosts, HOST_TOKEN, List.of());
+            backend = backend == null ? BackendProcess.start(dataDir, hosts, HOST_TOKEN, List.of())
+                    : BackendProcess.restartOn(backend.port(), dataDir, hosts, HOST_TOKEN, List.of());
         }
 
         @Override

@@ -54,13 +54,27 @@ public final class BackendProcess implements AutoCloseable {
      */
     public static BackendProcess start(Path dataDir, List<HostProcess> hosts, String hostToken,
                                        List<String> extraArgs, Map<String, String> env) throws Exception {
+        return start(dataDir, 0, hosts, hostToken, extraArgs, env);
+    }
+
+    /**
+     * Starts a backend on a given port: one restarted on its data folder where its clients (and
+     * its admin's configuration) expect it, as a real restart is.
+     */
+    public static BackendProcess restartOn(int port, Path dataDir, List<HostProcess> hosts, String hostToken,
+                                           List<String> extraArgs) throws Exception {
+        return start(dataDir, port, hosts, hostToken, extraArgs, Map.of());
+    }
+
+    private static BackendProcess start(Path dataDir, int askedPort, List<HostProcess> hosts, String hostToken,
+                                        List<String> extraArgs, Map<String, String> env) throws Exception {
         Files.createDirectories(dataDir);
         String token = "admin-token-" + dataDir.getFileName();
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Path portFile = dataDir.resolveSibling(dataDir.getFileName() + ".port");
         Files.deleteIfExists(portFile); // left by a backend of this folder that was killed
         List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt-backend").toString(),
-                "--proxy-addr", "127.0.0.1:0", "--port-file", portFile.toString(), "--data-dir", dataDir.toString(),
+                "--proxy-addr", "127.0.0.1:" + askedPort, "--port-file", portFile.toString(), "--data-dir", dataDir.toString(),
                 "--token", token, "--host-token", hostToken));
         if (!hosts.isEmpty()) {
             cmd.add("--server-set");

@@ -34,9 +34,14 @@ public final class HostProcess implements AutoCloseable {
     private final Path stateDir;
     private final Path log;
     private final List<String> extraArgs;
+    private final List<String> command;
+    private final Path portFile;
 
-    private HostProcess(Process launcher, int port, String token, Path stateDir, Path log, List<String> extraArgs) {
+    private HostProcess(Process launcher, int port, String token, Path stateDir, Path log, List<String> extraArgs,
+                        List<String> command, Path portFile) {
         this.launcher = launcher;
+        this.command = List.copyOf(command);
+        this.portFile = portFile;
         this.extraArgs = List.copyOf(extraArgs);
         this.port = port;
         this.token = token;
@@ -73,12 +78,30 @@ public final class HostProcess implements AutoCloseable {
                 "--state-dir", stateDir.toString(), "--token", token,
                 "--port-range", firstForward + "-" + (firstForward + 99)));
         cmd.addAll(extraArgs);
-        Process launcher = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return launch(cmd, token, stateDir, log, portFile, extraArgs);
+    }
+
+    /**
+     * Starts this host again after it was killed, as its admin would: the same state folder, token
+     * and flags, and the port it had, since its backend knows it by its address. Its log goes on
+     * in the same file.
+     */
+    public HostProcess restart() throws Exception {
+        List<String> cmd = new ArrayList<>(command);
+        cmd.set(cmd.indexOf("--serv-port") + 1, Integer.toString(port));
+        Files.deleteIfExists(portFile);
+        return launch(cmd, token, stateDir, log, portFile, extraArgs);
+    }
+
+    private static HostProcess launch(List<String> cmd, String token, Path stateDir, Path log, Path portFile,
+                                      List<String> extraArgs) throws Exception {
+        Process launcher = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         HostProcess host = null;
         try {
             int port = PortFile.await("tt-host", portFile, launcher,
                     () -> Files.readString(log, StandardCharsets.UTF_8));
-            host = new HostProcess(launcher, port, token, stateDir, log, extraArgs);
+            host = new HostProcess(launcher, port, token, stateDir, log, extraArgs, cmd, portFile);
             HostProcess started = host;
             Wait.until("tt-host API on port " + port, Duration.ofSeconds(60), () -> {
                 if (!launcher.isAlive()) {

@@ -62,6 +62,8 @@ import java.util.stream.Collectors;
  */
 public final class EnvService implements HostPool.Listener, AutoCloseable {
 
+    static final String INTERRUPTED = "its creation was interrupted by a restart of tt-backend: delete the ENV"
+            + " and make it again";
     private static final Logger LOG = LoggerFactory.getLogger(EnvService.class);
     static final String ENV_TAG = "ttEnv";
     /** The tag naming the ENV service that made a VM (see {@link Store#instanceId()}). */
@@ -492,14 +494,17 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
         }
     }
 
-    /** ENVs whose creation a previous run did not finish (a VM never accepted by its host) are removed. */
+    /**
+     * After a restart: the VMs whose making was cut short (no host VM recorded) are marked FAILED
+     * with the reason, so that the user who was told the ENV is being made still finds it, and
+     * sees why; whatever a host made for them is deleted at its next poll ({@link #deleteOrphans}).
+     */
     public void cleanUpInterruptedCreates() {
-        Set<String> unfinished = store.allVms().stream().filter(v -> v.hostVmId() == null).map(Store.Vm::envId)
-                .collect(Collectors.toSet());
-        for (Store.Env env : store.envs()) {
-            if (unfinished.contains(env.id())) {
-                LOG.warn("env {} ({}): its creation was interrupted by a restart; removing it", env.name(), env.id());
-                destroy(env);
+        for (Store.Vm vm : store.allVms()) {
+            if (vm.hostVmId() == null && vm.state() != VmState.FAILED) {
+                LOG.warn("env {}: VM {}: its creation was interrupted by a restart of tt-backend; marked FAILED",
+                        vm.envId(), vm.name());
+                store.vmState(vm.envId(), vm.name(), VmState.FAILED, INTERRUPTED);
             }
         }
     }
@@ -612,9 +617,11 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                     || !orphan.tags().containsKey(ENV_TAG) || known.contains(orphan.id())) {
                 continue;
             }
-            if (!envExists.computeIfAbsent(orphan.tags().get(ENV_TAG), store::envExists)) {
-                LOG.info("host {}: deleting VM {} of ENV {}, which no longer exists", hostId, orphan.id(),
-                        orphan.tags().get(ENV_TAG));
+            String envId = orphan.tags().get(ENV_TAG);
+            boolean exists = envExists.computeIfAbsent(envId, store::envExists);
+            if (!exists || interruptedRow(envId, orphan.name())) {
+                LOG.info("host {}: deleting VM {} of ENV {}, {}", hostId, orphan.id(), envId,
+                        exists ? "whose making was interrupted by a restart" : "which no longer exists");
                 try {
                     pool.client(hostId).deleteVm(orphan.id());
                 } catch (IOException e) {
@@ -622,6 +629,12 @@ public final class EnvService implements HostPool.Listener, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Whether the ENV's VM of that name failed because a restart cut its making short. */
+    private boolean interruptedRow(String envId, String vmName) {
+        return store.vms(envId).stream().anyMatch(v -> v.name().equals(vmName) && v.hostVmId() == null
+                && v.state() == VmState.FAILED && INTERRUPTED.equals(v.error()));
     }
 
     @Override
