@@ -339,17 +339,19 @@ public final class WarmPool implements AutoCloseable {
                 }
             }
             Set<String> known = store.vms().stream().map(WarmStore.WarmVm::hostVmId).collect(Collectors.toSet());
-            Set<String> ofEnvs = envVmIds.get();
+            Set<String> ofEnvs = null;
             for (VmInfo vm : hostVms) {
                 Map<String, String> tags = vm.tags() == null ? Map.of() : vm.tags();
-                if (!tags.containsKey(WARM_TAG) || !instanceId.equals(tags.get(EnvService.OWNER_TAG))
-                        || ofEnvs.contains(vm.id())) {
+                if (!tags.containsKey(WARM_TAG) || !instanceId.equals(tags.get(EnvService.OWNER_TAG))) {
                     continue;
                 }
                 if (known.contains(vm.id())) {
                     hostStates.put(vm.id(), vm.state());
                 } else if (starting.stream().noneMatch(s -> s.endsWith("|" + vm.name()))) {
-                    unknown.add(vm.id());
+                    ofEnvs = ofEnvs == null ? envVmIds.get() : ofEnvs;
+                    if (!ofEnvs.contains(vm.id())) {
+                        unknown.add(vm.id());
+                    }
                 }
             }
         }

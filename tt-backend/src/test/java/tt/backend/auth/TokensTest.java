@@ -8,14 +8,13 @@ import tt.backend.db.Database;
 import tt.backend.db.TokenStore;
 import tt.server.Caller;
 import tt.server.TokenRefusedException;
+import tt.testkit.ManualClock;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,30 +51,14 @@ class TokensTest {
     @Test
     void aTokenExpiresByTheClockItIsCheckedWith(@TempDir Path dir) {
         Instant made = Instant.parse("2026-03-01T10:00:00Z");
-        AtomicReference<Instant> now = new AtomicReference<>(made);
-        Clock clock = new Clock() {
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        ManualClock clock = new ManualClock(made);
         try (Database db = Database.open(dir, null, null, null)) {
             Tokens tokens = new Tokens("admin-secret", new TokenStore(db), clock);
             TokenInfo bot = tokens.create(new TokenRequest("ci-bot", null, null, null, null, 60));
             assertEquals(made.plusSeconds(3600), bot.expiresAt());
-            now.set(made.plusSeconds(3599));
+            clock.advance(Duration.ofSeconds(3599));
             assertEquals("ci-bot", tokens.authenticate(bot.token()).orElseThrow().name());
-            now.set(made.plusSeconds(3601));
+            clock.advance(Duration.ofSeconds(2));
             TokenRefusedException expired = assertThrows(TokenRefusedException.class, () -> tokens.authenticate(bot.token()));
             assertTrue(expired.getMessage().contains("expired at 2026-03-01T11:00:00Z"), expired.getMessage());
         }

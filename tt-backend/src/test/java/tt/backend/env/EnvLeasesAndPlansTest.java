@@ -16,6 +16,7 @@ import tt.server.Caller;
 import tt.server.ConflictException;
 import tt.server.InsufficientResourcesException;
 import tt.server.QuotaException;
+import tt.testkit.ManualClock;
 import tt.testkit.SimulatedHost;
 import tt.testkit.Wait;
 

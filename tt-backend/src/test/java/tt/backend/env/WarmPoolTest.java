@@ -17,6 +17,7 @@ import tt.backend.db.WarmStore;
 import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 import tt.client.HostClient;
+import tt.testkit.ManualClock;
 import tt.testkit.SimulatedHost;
 import tt.testkit.Wait;
 
