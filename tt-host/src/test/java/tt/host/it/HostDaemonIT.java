@@ -20,7 +20,9 @@ import tt.testkit.TinyImage;
 import tt.testkit.Wait;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,6 +137,42 @@ class HostDaemonIT {
             assertEquals(0, idle.used().memKib());
             assertEquals(0, idle.used().diskKib());
             assertEquals(404, assertThrows(ApiException.class, () -> client.vm(vm.id())).status());
+        }
+    }
+
+    /**
+     * Dropbear (the tiny image's SSH server) refuses a login before its banner while 5 connections
+     * from one address are not logged in, and every forwarded connection comes from QEMU's
+     * 10.0.2.2. A VM that is READY leaves them to its users: here 3 sessions wait at the banner and
+     * a login still gets in, right after READY, while the host measures the image's slowdown in the
+     * VM over SSH (the first VM of an image; its connection takes the fifth for a moment). The SSH
+     * probe once kept its connections, up to 4, open until the measurement ended, and a user's
+     * login was refused (SeedWalkthroughIT with both cores busy).
+     */
+    @Test
+    void aReadyVmLeavesTheLoginsItsSshServerAllowsToItsUsers() throws Exception {
+        SshKeys user = SshKeys.generate();
+        try (HostProcess host = startHost(2, 2 * GIB_KIB)) {
+            HostClient client = host.client();
+            VmInfo vm = awaitReady(client, client.createVm(new VmCreateRequest(null, TinyImage.X86_64, 1, 256, null,
+                    List.of(user.publicKey()), null, null)).id());
+            List<Socket> waiting = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket s = new Socket("127.0.0.1", vm.sshPort());
+                    s.setSoTimeout(60_000);
+                    waiting.add(s);
+                    assertEquals("SSH-", new String(s.getInputStream().readNBytes(4), StandardCharsets.US_ASCII),
+                            "session " + (i + 1) + " has the server's banner (it is not logged in)");
+                }
+                assertEquals("in\n", user.run("127.0.0.1", vm.sshPort(), "root", "echo in").stdout());
+            } finally {
+                for (Socket s : waiting) {
+                    s.close();
+                }
+            }
+            assertTrue(host.log().contains("vm " + vm.id() + ": measuring the slowdown of image"), host.log());
+            client.deleteVm(vm.id());
         }
     }
 
