@@ -79,7 +79,9 @@ public final class SshBanner {
 
         /**
          * Waits up to {@code maxWaitMs} (at most a second, so the caller can look at its VM between
-         * calls): true once one of the connections has the server's banner.
+         * calls): true once one of the connections has the server's banner, and then every
+         * connection is closed, so the server's logins are left to its users: dropbear refuses one
+         * while 5 connections from an address are not logged in, and QEMU's all come from 10.0.2.2.
          */
         boolean answers(long maxWaitMs) throws IOException {
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(Math.max(maxWaitMs, 1),
@@ -106,6 +108,7 @@ public final class SshBanner {
                 selector.select(waitMs);
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (readBanner(key)) {
+                        closeConnections();
                         return true;
                     }
                 }
@@ -200,12 +203,16 @@ public final class SshBanner {
             }
         }
 
-        /** Closes every connection. */
-        @Override
-        public void close() {
+        private void closeConnections() {
             for (SelectionKey key : List.copyOf(opened)) {
                 close(key);
             }
+        }
+
+        /** Closes every connection. */
+        @Override
+        public void close() {
+            closeConnections();
             try {
                 selector.close();
             } catch (IOException e) {

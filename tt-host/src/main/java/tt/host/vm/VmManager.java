@@ -331,10 +331,6 @@ public final class VmManager implements AutoCloseable {
             return;
         }
         if (answered) {
-            // before anything else uses the guest's SSH server: dropbear refuses a login before its
-            // banner while 5 connections from one address (all of QEMU's come from 10.0.2.2) are not
-            // logged in, and the probe may hold 4
-            ssh.close();
             if (vm.markReady()) {
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 LOG.info("vm {}: ready, SSH on {}:{} after {} ms ({}{})", vm.id, address, port, took.toMillis(),

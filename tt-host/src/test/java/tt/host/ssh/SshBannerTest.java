@@ -30,7 +30,7 @@ class SshBannerTest {
         final ServerSocket server;
         final AtomicInteger accepted = new AtomicInteger();
         private final Thread thread;
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
         ForwardedPort(int closed, int silent, long bannerDelayMs) throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -163,6 +163,20 @@ class SshBannerTest {
             assertEquals(1, probe.open());
             probe.close();
             assertEquals(0, probe.open());
+        }
+    }
+
+    @Test
+    void aProbeThatHasTheBannerClosesEveryConnection() throws Exception {
+        try (ForwardedPort port = new ForwardedPort(0, 1, 0);
+             SshBanner.Probe probe = new SshBanner.Probe("127.0.0.1", port.port())) {
+            assertTrue(probe(probe, 100), "the second connection's banner");
+            assertEquals(0, probe.open());
+            assertEquals(2, port.sockets.size());
+            for (Socket s : port.sockets) {
+                s.setSoTimeout(10_000);
+                assertEquals(-1, s.getInputStream().read(), "the server sees the probe's connection closed");
+            }
         }
     }
 
