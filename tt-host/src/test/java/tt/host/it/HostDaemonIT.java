@@ -64,6 +64,11 @@ class HostDaemonIT {
         return HostProcess.start(images, work, cpus, memKib, List.of("--snapshots", "off"));
     }
 
+    private static String lastLines(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+    }
+
     private static VmInfo awaitReady(HostClient client, String id) throws Exception {
         Wait.until("VM " + id + " ready", Duration.ofSeconds(120), () -> {
             VmInfo vm = client.vm(id);
@@ -185,10 +190,18 @@ class HostDaemonIT {
             // images/README.md, "The kernel's timer check"
             assertTrue(client.exec(vm.id(), "cat /proc/cmdline", 30).stdout().contains("no_timer_check"));
 
-            assertEquals(0, client.exec(vm.id(), "(sleep 1; echo tt-it-last-words > /dev/console; poweroff -f)"
-                    + " > /dev/null 2>&1 &", 30).exitCode());
-            Wait.until("VM " + vm.id() + " failed", Duration.ofSeconds(60),
-                    () -> client.vm(vm.id()).state() == VmState.FAILED);
+            // in a session of its own, so that nothing of the SSH session's end can reach it
+            assertEquals(0, client.exec(vm.id(), "setsid sh -c 'sleep 1; echo tt-it-last-words > /dev/console;"
+                    + " poweroff -f' < /dev/null > /dev/null 2>&1 &", 30).exitCode());
+            try {
+                Wait.until("VM " + vm.id() + " failed", Duration.ofSeconds(60),
+                        () -> client.vm(vm.id()).state() == VmState.FAILED);
+            } catch (AssertionError e) {
+                Path console = host.stateDir().resolve("vms").resolve(vm.id()).resolve("console.log");
+                throw new AssertionError(e.getMessage() + "; VM state " + client.vm(vm.id()).state()
+                        + ", its console ends with: " + lastLines(Files.readString(console)) + "; the host's log: "
+                        + lastLines(host.log()), e);
+            }
             String error = client.vm(vm.id()).error();
             assertTrue(error.startsWith("QEMU exited (the guest powered off or crashed)")
                     && error.contains("the console ends with: ") && error.contains("tt-it-last-words"), error);
