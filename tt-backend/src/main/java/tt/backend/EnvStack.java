@@ -84,7 +84,7 @@ public final class EnvStack implements AutoCloseable {
         }
         Gauge.builder("tt_envs", store, st -> st.envs().size()).description("ENVs").register(registry);
         pool.start(envs, 1000);
-        s.servers().forEach(server -> pool.addConfigured(ServerAddress.parse(server), null));
+        pool.addConfigured(s.servers().stream().map(ServerAddress::parse).toList());
         envs.cleanUpInterruptedCreates();
         int renewed = store.renewLeasesFrom(clock.instant());
         if (renewed > 0) {

@@ -21,10 +21,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,7 @@ import java.util.stream.Collectors;
 public final class HostPool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
+    private static final int FIRST_POLLS_AT_ONCE = 16;
 
     /** Told of every poll's VM list, asked for at {@code askedAt}. */
     public interface Listener {
@@ -130,13 +134,39 @@ public final class HostPool implements AutoCloseable {
      * offline until it is (see {@link #poll}).
      */
     public void addConfigured(ServerAddress host, String fingerprint) {
+        admitConfigured(host, fingerprint).ifPresent(this::poll);
+    }
+
+    /**
+     * Adds the hosts given at start (those not in the pool yet) and polls them all at once, so that a
+     * backend of many hosts, or of some that do not answer, serves after one poll's time, not the sum.
+     */
+    public void addConfigured(List<ServerAddress> hosts) {
+        List<Member> added = hosts.stream().map(h -> admitConfigured(h, null)).flatMap(Optional::stream).toList();
+        if (added.isEmpty()) {
+            return;
+        }
+        ExecutorService polls = Executors.newFixedThreadPool(Math.min(added.size(), FIRST_POLLS_AT_ONCE), r -> {
+            Thread t = new Thread(r, "host-first-poll");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            CompletableFuture.allOf(added.stream().map(m -> CompletableFuture.runAsync(() -> poll(m), polls))
+                    .toArray(CompletableFuture[]::new)).join();
+        } finally {
+            polls.shutdown();
+        }
+    }
+
+    private Optional<Member> admitConfigured(ServerAddress host, String fingerprint) {
         Store.Host row = row(host.address(), host.port(), host.plainHttp()).joined(fingerprint);
         if (members.containsKey(row.id()) || !store.addHost(row)) {
             LOG.debug("host {} already in the pool", row.id());
-            return;
+            return Optional.empty();
         }
         admit(row);
-        poll(members.get(row.id()));
+        return Optional.of(members.get(row.id()));
     }
 
     private static Store.Host row(String address, int port, boolean plainHttp) {
