@@ -1,10 +1,10 @@
 package tt.host;
 
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.HostInfo;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
 import tt.backend.EnvStack;
 import tt.backend.hosts.HostAccess;
@@ -26,7 +26,7 @@ import tt.host.image.ImageSpeeds;
 import tt.host.snapshot.SnapshotStore;
 import tt.host.ssh.HostSshKey;
 import tt.host.vm.PortAllocator;
-import tt.server.ResourceLedger;
+import tt.host.vm.ResourceLedger;
 import tt.host.vm.VmManager;
 
 import java.io.IOException;
