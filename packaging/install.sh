@@ -17,7 +17,7 @@ while [ $# -gt 0 ]; do
     *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for jar in tt-host/target/tt-host.jar tt-backend/target/tt-backend.jar; do
+for jar in tt-standalone/target/tt-standalone.jar tt-backend/target/tt-backend.jar; do
   if [ ! -f "$home/$jar" ]; then
     echo "install.sh: $home/$jar is missing: build TT first (mvn -q -ntp package -DskipTests)" >&2
     exit 2

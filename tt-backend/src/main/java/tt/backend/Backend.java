@@ -6,7 +6,7 @@ import jakarta.ws.rs.Path;
 import tt.backend.api.OpenApiResource;
 import tt.backend.api.PoolImagesResource;
 import tt.backend.env.EnvService;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.backend.hosts.HostAccess;
 import tt.server.ApiServer;
 import tt.server.LocalPublication;

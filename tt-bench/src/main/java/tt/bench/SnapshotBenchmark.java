@@ -1,6 +1,6 @@
 package tt.bench;
 
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.client.HostClient;

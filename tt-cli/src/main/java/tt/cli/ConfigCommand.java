@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
 
 import java.io.IOException;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import tt.api.ExternalCommand;
-import tt.api.FileTrees;
+import tt.local.ExternalCommand;
+import tt.local.FileTrees;
 import tt.api.ImageName;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package tt.cli;
 
-import tt.api.PrivateFiles;
+import tt.local.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package tt.cli;
 
 import tt.api.CertFingerprint;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
 import tt.client.ServerCertificate;
 

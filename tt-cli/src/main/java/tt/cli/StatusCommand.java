@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tt.api.Capacity;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.HostStatus;
 import tt.api.PoolStatus;
 import tt.client.ApiException;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import tt.client.ApiException;
 import tt.cli.ci.CiCommand;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
 import tt.client.BackendClient;
 import tt.client.ServerTrust;

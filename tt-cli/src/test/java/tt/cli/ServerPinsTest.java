@@ -4,7 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
 import tt.server.ApiServer;
 import tt.server.Authenticator;

@@ -1,7 +1,7 @@
 package tt.host;
 
 import tt.api.Capacity;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.server.ServerMain;
 import tt.server.ServerTls;
 import tt.server.TlsIdentity;

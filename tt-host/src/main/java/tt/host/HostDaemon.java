@@ -1,14 +1,11 @@
 package tt.host;
 
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.HostInfo;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
-import tt.backend.EnvStack;
-import tt.backend.hosts.HostAccess;
-import tt.backend.env.EnvService;
 import tt.server.ApiServer;
 import tt.server.LocalPublication;
 import tt.host.join.HostJoins;
@@ -26,7 +23,7 @@ import tt.host.image.ImageSpeeds;
 import tt.host.snapshot.SnapshotStore;
 import tt.host.ssh.HostSshKey;
 import tt.host.vm.PortAllocator;
-import tt.server.ResourceLedger;
+import tt.host.vm.ResourceLedger;
 import tt.host.vm.VmManager;
 
 import java.io.IOException;
@@ -51,24 +48,25 @@ final class HostDaemon implements AutoCloseable {
     private final ImageCatalog images;
     private final Cgroups cgroups;
     private final VmManager vms;
-    private final EnvStack envs;
+    private final HostExtension.Served extension;
     private final ApiServer api;
     private final LocalPublication local;
     private final StateLock lock;
 
-    private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms, EnvStack envs,
-                       ApiServer api, LocalPublication local, StateLock lock) {
+    private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms,
+                       HostExtension.Served extension, ApiServer api, LocalPublication local, StateLock lock) {
         this.config = config;
         this.images = images;
         this.cgroups = cgroups;
         this.vms = vms;
-        this.envs = envs;
+        this.extension = extension;
         this.api = api;
         this.local = local;
         this.lock = lock;
     }
 
-    static HostDaemon start(HostConfig config) throws IOException {
+    /** Starts the daemon serving the VM API and what {@code extension} adds to it. */
+    static HostDaemon start(HostConfig config, HostExtension extension) throws IOException {
         Path imageRoot = ImageCatalog.checkRoot(config.imagePath());
         StateLock lock = StateLock.tryTake(config.stateDir()).orElseThrow(() -> new IllegalArgumentException(
                 "another tt-host runs with the state folder " + config.stateDir() + ": stop it, or give this one"
@@ -107,13 +105,10 @@ final class HostDaemon implements AutoCloseable {
         HostResource hostResource = new HostResource(() -> new HostInfo(hostName + ":" + servPort.get(), version(),
                 config.servAddr(), servPort.get(), qemu.accelSummary(), ledger.total(), ledger.used(),
                 vms.list().size(), List.copyOf(engines.keySet())), images, speeds);
-        // the client API (ENVs, status, tokens) over this host alone: the same code as tt-backend's, which
-        // polls this host over its own API once that API serves
-        EnvStack envs = EnvStack.start(new EnvStack.Settings(config.stateDir().resolve("envs"), null, null, null,
-                config.token(), new HostAccess(config.token(), config.identity().keyManagers(), System.getenv()),
-                List.of(), new EnvService.Limits(120, 10080, config.defaultMemMib())), metrics.registry());
+        HostExtension.Served extra = extension.start(new HostExtension.Host(config.stateDir(), config.token(),
+                config.identity().keyManagers(), config.defaultMemMib(), version(), metrics.registry()));
         LocalPublication local = new LocalPublication(config.portFile());
-        List<Object> resources = new ArrayList<>(envs.resources(version()));
+        List<Object> resources = new ArrayList<>(extra.resources());
         resources.add(hostResource);
         resources.add(new VmResource(vms));
         resources.add(new MetricsResource(metrics, config.metricsToken()));
@@ -128,7 +123,7 @@ final class HostDaemon implements AutoCloseable {
         ApiServer api = null;
         try {
             api = ApiServer.start(config.servAddr(), config.servPort(), config.serving(),
-                    config.token() == null ? null : envs.authenticator(), resources.toArray());
+                    config.token() == null ? null : extra.authenticator(), resources.toArray());
             servPort.set(api.port());
             local.listening(api.port());
         } catch (IOException | RuntimeException e) {
@@ -140,7 +135,7 @@ final class HostDaemon implements AutoCloseable {
         }
         String hostId = hostName + ":" + api.port();
         ServerAddress self = new ServerAddress(config.serving() == null, config.servAddr(), api.port());
-        envs.addServer(self, config.identity().fingerprint());
+        extra.listening(self, config.identity().fingerprint());
         LOG.info("tt-host {} serving {}/api/v1 ({}), images from {} ({} found), {}, state in {}", hostId, self.uri(),
                 config.tokenSource(), imageRoot, images.all().size(), cgroups.describe(), config.stateDir());
         if (joins == null) {
@@ -157,7 +152,7 @@ final class HostDaemon implements AutoCloseable {
         }
         probeAccelerators(images, qemu);
         vms.prepareSnapshots();
-        return new HostDaemon(config, images, cgroups, vms, envs, api, local, lock);
+        return new HostDaemon(config, images, cgroups, vms, extra, api, local, lock);
     }
 
     /** Decides KVM or TCG for each architecture now, so the log says it before the first VM. */
@@ -211,7 +206,7 @@ final class HostDaemon implements AutoCloseable {
         LOG.info("tt-host stopping: deleting {} VMs", vms.list().size());
         api.close();
         local.close();
-        envs.close();
+        extension.close();
         vms.close();
         try {
             images.close();

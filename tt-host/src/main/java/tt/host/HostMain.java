@@ -10,7 +10,11 @@ import tt.server.TlsOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** The {@code tt-host} command: flags as in the seed's {@code ttserver}. */
+/**
+ * The {@code tt-host} command: flags as in the seed's {@code ttserver}. Its {@link #main} serves the
+ * VM API alone; tt-standalone's main, which {@code bin/tt-host} runs, runs this command with the
+ * client API over this host as its {@link HostExtension}.
+ */
 @Command(name = "tt-host", mixinStandardHelpOptions = true, versionProvider = ServerMain.Version.class,
         sortOptions = false,
         description = "Runs VMs on this machine from a live image folder and serves the host REST API.",
@@ -96,8 +100,15 @@ public final class HostMain implements Callable<Integer> {
             description = "Remove what an ended daemon left in its state folder and cgroups, then exit.")
     boolean sweepOnly;
 
+    private final HostExtension extension;
+
+    /** The command of a daemon that serves what {@code extension} adds beside the VM API. */
+    public HostMain(HostExtension extension) {
+        this.extension = extension;
+    }
+
     public static void main(String[] args) {
-        ServerMain.run(new HostMain(), "tt-host", args);
+        ServerMain.run(new HostMain(HostExtension.NONE), "tt-host", args);
     }
 
     @Override
@@ -107,7 +118,7 @@ public final class HostMain implements Callable<Integer> {
             HostDaemon.sweepIfStopped(config);
             return 0;
         }
-        HostDaemon daemon = HostDaemon.start(config);
+        HostDaemon daemon = HostDaemon.start(config, extension);
         ServerMain.serveUntilStopped(daemon);
         return 0;
     }

@@ -2,8 +2,8 @@ package tt.server;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tt.api.LocalDaemons;
-import tt.api.PrivateFiles;
+import tt.local.LocalDaemons;
+import tt.local.PrivateFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

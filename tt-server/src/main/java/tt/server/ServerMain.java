@@ -1,7 +1,7 @@
 package tt.server;
 
 import picocli.CommandLine;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;

@@ -18,7 +18,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.CertFingerprint;
-import tt.api.PrivateFiles;
+import tt.local.PrivateFiles;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;

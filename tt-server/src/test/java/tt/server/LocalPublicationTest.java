@@ -2,7 +2,7 @@ package tt.server;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package tt.testkit;
 
 import tt.api.ImageInfo;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.client.HostClient;
 import tt.client.ServerTrust;
 import tt.server.TlsIdentity;

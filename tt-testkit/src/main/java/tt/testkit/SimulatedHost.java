@@ -20,8 +20,8 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.server.ApiServer;
 import tt.server.Authenticator;
+import tt.server.InsufficientResourcesException;
 import tt.server.NotFoundException;
-import tt.server.ResourceLedger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -85,9 +85,10 @@ public final class SimulatedHost implements AutoCloseable {
         /** The port the host listens on, known once it does (it picks one). */
         private volatile int port;
         private final String image;
-        private final ResourceLedger ledger;
+        private final Capacity total;
         private final Map<String, VmInfo> vms = new ConcurrentHashMap<>();
-        private final Map<String, ResourceLedger.Hold> holds = new ConcurrentHashMap<>();
+        /** What each VM holds of {@link #total}; a create that does not fit is refused as tt-host refuses it. */
+        private final Map<String, Capacity> held = new ConcurrentHashMap<>();
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger nextPort = new AtomicInteger(40000);
         private volatile Duration createDelay = Duration.ZERO;
@@ -95,13 +96,13 @@ public final class SimulatedHost implements AutoCloseable {
 
         Api(Capacity total, String image) {
             this.image = image;
-            this.ledger = new ResourceLedger(total);
+            this.total = total;
         }
 
         @GET
         @Path("host")
         public HostInfo host() {
-            return new HostInfo("sim:" + port, "sim", "127.0.0.1", port, "sim", ledger.total(), ledger.used(), vms.size(),
+            return new HostInfo("sim:" + port, "sim", "127.0.0.1", port, "sim", total, used(), vms.size(),
                     List.of("qemu"));
         }
 
@@ -121,9 +122,16 @@ public final class SimulatedHost implements AutoCloseable {
         @Path("vms")
         public Response create(VmCreateRequest r) throws InterruptedException {
             Thread.sleep(createDelay.toMillis());
-            ResourceLedger.Hold hold = ledger.reserve(new Capacity(r.cpu(), r.memMib() * 1024L, r.diskMib() * 1024L));
-            String vmId = "sim-" + next.incrementAndGet();
-            holds.put(vmId, hold);
+            Capacity need = new Capacity(r.cpu(), r.memMib() * 1024L, r.diskMib() * 1024L);
+            String vmId;
+            synchronized (this) {
+                if (!total.minus(used()).fits(need)) {
+                    throw new InsufficientResourcesException("not enough resources on this simulated host: delete"
+                            + " VMs or ask for less");
+                }
+                vmId = "sim-" + next.incrementAndGet();
+                held.put(vmId, need);
+            }
             VmState state = Boolean.TRUE.equals(r.warm()) ? VmState.WARM : VmState.READY;
             VmInfo vm = new VmInfo(vmId, r.name(), r.image(), state, r.cpu(), r.memMib(), r.diskMib(),
                     "127.0.0.1", Map.of(22, nextPort.incrementAndGet()), "sim", Instant.now(), Instant.now(), null,
@@ -140,7 +148,7 @@ public final class SimulatedHost implements AutoCloseable {
             if (vm == null) {
                 throw new NotFoundException("no VM " + vmId);
             }
-            holds.remove(vmId).release();
+            held.remove(vmId);
             return Response.noContent().build();
         }
 
@@ -156,6 +164,10 @@ public final class SimulatedHost implements AutoCloseable {
                     identity.tags(), warm.boot());
             vms.put(vmId, ready);
             return ready;
+        }
+
+        private Capacity used() {
+            return held.values().stream().reduce(Capacity.ZERO, Capacity::plus);
         }
 
         @POST

@@ -2,7 +2,7 @@ package tt.backend.hosts;
 
 import tt.api.JoinRequest;
 import tt.api.JoinToken;
-import tt.api.LocalDaemons;
+import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
 import tt.backend.db.Store;
 import tt.client.HostClient;

@@ -4,7 +4,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 import tt.api.Validation;
 import tt.client.ApiException;
 import tt.client.BackendClient;

@@ -5,7 +5,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.EnvVm;
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 import tt.client.ApiException;
 import tt.client.BackendClient;
 

@@ -1,6 +1,6 @@
 package tt.cli.ci;
 
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package tt.host.join;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.JoinToken;
-import tt.api.LocalDaemons;
-import tt.api.PrivateFiles;
+import tt.local.LocalDaemons;
+import tt.local.PrivateFiles;
 import tt.server.LocalPublication;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package tt.host.snapshot;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 import tt.api.Json;
 import tt.host.image.Image;
 

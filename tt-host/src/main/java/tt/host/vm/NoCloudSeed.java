@@ -2,7 +2,7 @@ package tt.host.vm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import tt.api.ExternalCommand;
+import tt.local.ExternalCommand;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,6 @@ import tt.host.cgroup.Cgroups;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
 import tt.host.snapshot.SnapshotStore;
-import tt.server.ResourceLedger;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package tt.host.vm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.api.Capacity;
-import tt.api.FileTrees;
+import tt.local.FileTrees;
 import tt.host.cgroup.Cgroups;
 import tt.host.engine.Engine;
 import tt.host.engine.SnapshotUse;
@@ -12,7 +12,6 @@ import tt.host.engine.VmProcess;
 import tt.host.image.Image;
 import tt.host.snapshot.SnapshotStore;
 import tt.server.InsufficientResourcesException;
-import tt.server.ResourceLedger;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tt.api.ExternalCommand;
+import tt.local.ExternalCommand;
 import tt.host.engine.Engine;
 import tt.host.engine.SnapshotUse;
 import tt.host.engine.VmLaunch;

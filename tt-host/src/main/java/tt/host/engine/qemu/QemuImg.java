@@ -1,6 +1,6 @@
 package tt.host.engine.qemu;
 
-import tt.api.ExternalCommand;
+import tt.local.ExternalCommand;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
-package tt.server;
+package tt.host.vm;
 
 import tt.api.Capacity;
+import tt.server.InsufficientResourcesException;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package tt.api;
+package tt.local;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,9 @@
-package tt.server;
+package tt.host.vm;
 
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import tt.api.Capacity;
+import tt.server.InsufficientResourcesException;
 
 import java.util.ArrayList;
 import java.util.List;

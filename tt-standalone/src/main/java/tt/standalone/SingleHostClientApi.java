@@ -1,0 +1,54 @@
+package tt.standalone;
+
+import tt.api.ServerAddress;
+import tt.backend.EnvStack;
+import tt.backend.env.EnvService;
+import tt.backend.hosts.HostAccess;
+import tt.host.HostExtension;
+import tt.server.Authenticator;
+
+import java.util.List;
+
+/**
+ * The client API (ENVs, pool status, tokens) over a pool of this host alone, with tt-backend's own
+ * code, so that a client talks to a single tt-host as to a tt-backend. Its state is in
+ * {@code STATE_DIR/envs}; it polls the host over the host's own API once that listens.
+ */
+final class SingleHostClientApi implements HostExtension.Served {
+
+    private final EnvStack envs;
+    private final String version;
+
+    private SingleHostClientApi(EnvStack envs, String version) {
+        this.envs = envs;
+        this.version = version;
+    }
+
+    static SingleHostClientApi start(HostExtension.Host host) {
+        EnvStack envs = EnvStack.start(new EnvStack.Settings(host.stateDir().resolve("envs"), null, null, null,
+                host.token(), new HostAccess(host.token(), host.keyManagers(), System.getenv()), List.of(),
+                new EnvService.Limits(120, 10080, host.defaultMemMib())), host.registry());
+        return new SingleHostClientApi(envs, host.version());
+    }
+
+    @Override
+    public List<Object> resources() {
+        return envs.resources(version);
+    }
+
+    /** The host's token is the admin's; users' tokens are made on this host ({@code tt token create}). */
+    @Override
+    public Authenticator authenticator() {
+        return envs.authenticator();
+    }
+
+    @Override
+    public void listening(ServerAddress self, String fingerprint) {
+        envs.addServer(self, fingerprint);
+    }
+
+    @Override
+    public void close() {
+        envs.close();
+    }
+}
