@@ -69,7 +69,8 @@ public final class EnvStack implements AutoCloseable {
         Store store = new Store(db);
         Clock clock = Clock.systemUTC();
         EnvService[] envRef = new EnvService[1];
-        HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].heldOn(hostId), clock);
+        HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].reconciler().sharesHeldOn(hostId),
+                clock);
         Object placementLock = new Object();
         WarmPool warm = new WarmPool(new WarmStore(db), pool, placementLock, store.instanceId(),
                 s.limits().defaultMemMib(), clock);
@@ -83,9 +84,9 @@ public final class EnvStack implements AutoCloseable {
                     .description("the ENVs' VMs by state").register(registry);
         }
         Gauge.builder("tt_envs", store, st -> st.envs().size()).description("ENVs").register(registry);
-        pool.start(envs, 1000);
+        pool.start(envs.reconciler(), 1000);
         pool.addConfigured(s.servers().stream().map(ServerAddress::parse).toList());
-        envs.cleanUpInterruptedCreates();
+        envs.reconciler().cleanUpInterruptedCreates();
         int renewed = store.renewLeasesFrom(clock.instant());
         if (renewed > 0) {
             LOG.info("{} leases renewed from this start: their clients could not renew while the backend was down",

@@ -206,7 +206,7 @@ public final class WarmPool implements AutoCloseable {
     }
 
     /** What the warm VMs hold on a host, by ledger key: used to rebuild its ledger. */
-    Map<String, Capacity> heldOn(String hostId) {
+    Map<String, Capacity> sharesHeldOn(String hostId) {
         return store.vms().stream().filter(v -> v.hostId().equals(hostId))
                 .collect(Collectors.toMap(v -> key(v.name()), WarmPool::capacity));
     }
@@ -278,7 +278,7 @@ public final class WarmPool implements AutoCloseable {
             try {
                 VmInfo made = pool.client(hostId).createVm(new VmCreateRequest(name, image, size.cpu(),
                         (int) (size.memKib() / 1024), (int) (size.diskKib() / 1024), List.of(), List.of(),
-                        Map.of(WARM_TAG, image, EnvService.OWNER_TAG, instanceId), true));
+                        Map.of(WARM_TAG, image, EnvCreation.OWNER_TAG, instanceId), true));
                 hostStates.put(made.id(), made.state());
                 store.addVm(new WarmStore.WarmVm(name, made.id(), hostId, image, size.cpu(), (int) (size.memKib() / 1024),
                         (int) (size.diskKib() / 1024), clock.instant()));
@@ -325,7 +325,7 @@ public final class WarmPool implements AutoCloseable {
      * is deleted. Under the placement lock, so that a warm VM an ENV is taking is always one or the
      * other's.
      */
-    void polled(String hostId, List<VmInfo> hostVms, Instant askedAt, Supplier<Set<String>> envVmIds) {
+    void answeredPoll(String hostId, List<VmInfo> hostVms, Instant askedAt, Supplier<Set<String>> envVmIds) {
         List<String> unknown = new ArrayList<>();
         synchronized (placementLock) {
             Set<String> onHost = hostVms.stream().map(VmInfo::id).collect(Collectors.toSet());
@@ -342,7 +342,7 @@ public final class WarmPool implements AutoCloseable {
             Set<String> ofEnvs = null;
             for (VmInfo vm : hostVms) {
                 Map<String, String> tags = vm.tags() == null ? Map.of() : vm.tags();
-                if (!tags.containsKey(WARM_TAG) || !instanceId.equals(tags.get(EnvService.OWNER_TAG))) {
+                if (!tags.containsKey(WARM_TAG) || !instanceId.equals(tags.get(EnvCreation.OWNER_TAG))) {
                     continue;
                 }
                 if (known.contains(vm.id())) {

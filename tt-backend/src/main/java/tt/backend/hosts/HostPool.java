@@ -44,9 +44,10 @@ public final class HostPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostPool.class);
     private static final int FIRST_POLLS_AT_ONCE = 16;
 
-    /** Told of every poll's VM list, asked for at {@code askedAt}. */
+    /** Told of every poll's VM list, asked for at {@code askedAt}, and of a host going offline. */
     public interface Listener {
-        void polled(String hostId, List<VmInfo> vms, Instant askedAt);
+        /** The host answered a poll, asked for at {@code askedAt}, with the VMs it has. */
+        void answeredPoll(String hostId, List<VmInfo> vms, Instant askedAt);
 
         void wentOffline(String hostId, String why);
     }
@@ -68,7 +69,7 @@ public final class HostPool implements AutoCloseable {
 
     private final Store store;
     private final HostAccess access;
-    private final Function<String, Map<String, Capacity>> heldOnHost;
+    private final Function<String, Map<String, Capacity>> sharesHeldOn;
     private final Clock clock;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> {
@@ -79,13 +80,14 @@ public final class HostPool implements AutoCloseable {
     private volatile Listener listener;
 
     /**
-     * @param heldOnHost what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger
-     * @param clock      what stamps each poll, for the listener to tell VMs made after it
+     * @param sharesHeldOn what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger
+     * @param clock        what stamps each poll, for the listener to tell VMs made after it
      */
-    public HostPool(Store store, HostAccess access, Function<String, Map<String, Capacity>> heldOnHost, Clock clock) {
+    public HostPool(Store store, HostAccess access, Function<String, Map<String, Capacity>> sharesHeldOn,
+                    Clock clock) {
         this.store = store;
         this.access = access;
-        this.heldOnHost = heldOnHost;
+        this.sharesHeldOn = sharesHeldOn;
         this.clock = clock;
     }
 
@@ -245,7 +247,7 @@ public final class HostPool implements AutoCloseable {
             m.info = info;
             m.images = images.stream().collect(Collectors.toUnmodifiableMap(ImageInfo::name, i -> i, (a, b) -> a));
             if (m.ledger == null || !m.ledger.total().equals(info.total())) {
-                m.ledger = new HostLedger(info.total(), heldOnHost.apply(m.row.id()));
+                m.ledger = new HostLedger(info.total(), sharesHeldOn.apply(m.row.id()));
             }
             m.online = true;
             m.error = null;
@@ -253,7 +255,7 @@ public final class HostPool implements AutoCloseable {
                 LOG.info("host {} online: {} images, {} VMs", m.row.id(), images.size(), vms.size());
             }
             if (listener != null) {
-                listener.polled(m.row.id(), vms, askedAt);
+                listener.answeredPoll(m.row.id(), vms, askedAt);
             }
         } catch (Exception e) {
             boolean wasOnline = m.online;

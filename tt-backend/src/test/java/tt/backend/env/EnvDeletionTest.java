@@ -54,12 +54,12 @@ class EnvDeletionTest {
         db = Database.open(dir, null, null, null);
         Store store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id),
-                Clock.systemUTC());
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+                id -> ref[0].reconciler().sharesHeldOn(id), Clock.systemUTC());
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), Clock.systemUTC());
         ref[0] = envs;
         host = SimulatedHost.start("sim-token", new Capacity(64, 64L * 1024 * 1024, 1L << 30), IMAGE);
-        pool.start(envs, 60_000);
+        pool.start(envs.reconciler(), 60_000);
         hostId = pool.add("127.0.0.1", host.port(), true, null);
     }
 

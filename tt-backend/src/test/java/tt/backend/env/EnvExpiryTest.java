@@ -1,5 +1,6 @@
 package tt.backend.env;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tt.api.VmState;
@@ -26,16 +27,16 @@ class EnvExpiryTest {
             Store store = new Store(db);
             HostPool pool = new HostPool(store, new HostAccess("token", null, Map.of()), host -> Map.of(),
                     Clock.systemUTC());
-            EnvService envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 256), Clock.systemUTC());
+            EnvDeletion deletion = new EnvDeletion(store, pool, new VmCreations(), new SimpleMeterRegistry(),
+                    Clock.systemUTC());
             Instant now = Instant.now();
             store.insertEnv(new Store.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),
                     now.minus(Duration.ofMinutes(1)), null, null, Map.of(), List.of()), List.of(new Store.Vm("env-old", "OLD-vm", "qemu:a-1:1.x86_64",
                     "gone:1", null, 1, 256, 100, VmState.SCHEDULED, null, Map.of(), null)));
             store.insertEnv(new Store.Env("env-new", "NEW", "alice", now, now.plus(Duration.ofHours(1)), null, null, Map.of(), List.of()), List.of());
-            envs.expire();
+            deletion.expire();
             assertEquals(List.of("NEW"), store.envs().stream().map(Store.Env::name).toList());
             assertEquals(List.of(), store.allVms());
-            envs.close();
         }
     }
 }

@@ -58,12 +58,13 @@ class EnvLeasesAndPlansTest {
         db = Database.open(dir, null, null, null);
         store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id), clock);
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+                id -> ref[0].reconciler().sharesHeldOn(id), clock);
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), clock);
         ref[0] = envs;
         // room for exactly two VMs of one vCPU
         host = SimulatedHost.start("sim-token", new Capacity(2, 64L * 1024 * 1024, 1L << 30), IMAGE);
-        pool.start(envs, 60_000);
+        pool.start(envs.reconciler(), 60_000);
         pool.add("127.0.0.1", host.port(), true, null);
     }
 

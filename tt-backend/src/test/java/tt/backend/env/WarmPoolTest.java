@@ -17,6 +17,7 @@ import tt.backend.db.WarmStore;
 import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 import tt.client.HostClient;
+import tt.server.InsufficientResourcesException;
 import tt.testkit.ManualClock;
 import tt.testkit.SimulatedHost;
 import tt.testkit.Wait;
@@ -57,14 +58,15 @@ class WarmPoolTest {
         db = Database.open(dir, null, null, null);
         Store store = new Store(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> ref[0].heldOn(id), clock);
+        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+                id -> ref[0].reconciler().sharesHeldOn(id), clock);
         Object lock = new Object();
         warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64, clock);
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), lock, warm, new SimpleMeterRegistry(),
                 clock);
         ref[0] = envs;
         host = SimulatedHost.start("sim-token", new Capacity(4, 4L * 64 * 1024, 1L << 30), IMAGE);
-        pool.start(envs, 200);
+        pool.start(envs.reconciler(), 200);
         hostId = pool.add("127.0.0.1", host.port(), true, null);
     }
 
@@ -105,7 +107,7 @@ class WarmPoolTest {
         VmInfo given = hostVms().stream().filter(v -> v.id().equals(made.vms().get(0).hostVmId())).findFirst()
                 .orElseThrow();
         assertEquals("W-sim-1-0-x86_64", given.name(), "the warm VM took the ENV VM's name");
-        assertEquals(made.id(), given.tags().get(EnvService.ENV_TAG));
+        assertEquals(made.id(), given.tags().get(EnvCreation.ENV_TAG));
 
         warm.refill();
         Wait.until("the pool is back to two ready VMs (demand of 1 is under its minimum)", Duration.ofSeconds(10),
@@ -171,6 +173,19 @@ class WarmPoolTest {
         assertThrows(RuntimeException.class, () -> envs.create(fiveCpus, "alice", 0));
         assertEquals(2, status().ready(), "an ENV that does not fit even then deletes no warm VM");
         envs.delete("BIG", "alice", false);
+    }
+
+    @Test
+    void anEnvThatCannotBePlacedGivesBackTheWarmVmsItTook() throws Exception {
+        warm.set(IMAGE, 1, 1);
+        warm.refill();
+        Wait.until("a warm VM waits", Duration.ofSeconds(10), () -> status().ready() == 1);
+        EnvCreateRequest six = new EnvCreateRequest("SIX", List.of("sim"), null, 1, 64, null, null, null, null, 6);
+        assertThrows(InsufficientResourcesException.class, () -> envs.create(six, "alice", 0),
+                "one VM takes the warm VM, the other five do not fit in the room of four");
+        assertEquals(1, status().ready(), "the warm VM is back in the pool");
+        assertEquals(new Capacity(1, 64L * 1024, 100L * 1024), pool.handedOut(hostId), "holding its share again");
+        assertEquals(List.of(), envs.list("alice", false, Map.of()));
     }
 
     @Test
