@@ -8,6 +8,7 @@ import tt.host.cgroup.Cgroups;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
 import tt.host.snapshot.SnapshotStore;
+import tt.server.ConflictException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,14 @@ final class Vm {
         return state;
     }
 
+    /** Throws a conflict, naming {@code action}, unless the VM is in state {@code wanted}. */
+    void requireState(VmState wanted, String action) {
+        VmState now = state();
+        if (now != wanted) {
+            throw new ConflictException("cannot " + action + " VM " + id + ": it is " + now + ", must be " + wanted);
+        }
+    }
+
     synchronized boolean markReady() {
         if (state != VmState.BOOTING || deleting) {
             return false;
@@ -135,6 +144,11 @@ final class Vm {
     /** Its process, cgroup, files, ports and room are given back. */
     void markGone() {
         gone.countDown();
+    }
+
+    /** Whether it is gone: nothing of it is left to give back. */
+    boolean isGone() {
+        return gone.getCount() == 0;
     }
 
     /** Waits until it is gone; false if it is not gone in time. */

@@ -147,7 +147,7 @@ final class VmSnapshots implements AutoCloseable {
             Files.writeString(keys, host.hostPublicKey() + "\n", StandardCharsets.US_ASCII);
             Path seed = image.manifest().nocloudSeed()
                     ? NoCloudSeed.write(dir, id, "tt-snapshot", List.of(host.hostPublicKey())) : null;
-            cgroup = host.cgroups().create(id, size.cpu(), size.memMib() * 1024L * 1024L + VmManager.QEMU_OVERHEAD_BYTES);
+            cgroup = host.cgroups().create(id, size.cpu(), size.memMib() * 1024L * 1024L + VmLauncher.QEMU_OVERHEAD_BYTES);
             process = engine.start(new VmLaunch(id, "tt-snapshot", image, size.cpu(), size.memMib(), dir, control,
                     overlay, host.address(), Map.of(), keys, seed, cgroup.procsFiles(),
                     new SnapshotUse(SnapshotUse.Mode.PREPARE, dir.resolve("ram"), null), agentSocket));

@@ -58,7 +58,7 @@ class PortAllocatorTest {
      * The first of two free ports in a row below Linux's ephemeral range (32768 and up), where no
      * outgoing connection of another program can take one of them while the test runs.
      */
-    private static int twoFreePortsInARow() {
+    static int twoFreePortsInARow() {
         for (int port = 20000; port < 32767; port += 2) {
             if (PortAllocator.isFree(LOOPBACK, port) && PortAllocator.isFree(LOOPBACK, port + 1)) {
                 return port;
