@@ -21,14 +21,11 @@ import java.util.function.Consumer;
  * JSON over HTTP/1.1 (over TLS for https://, trusting the server as {@link ServerTrust} says) with a
  * bearer token; error answers become {@link ApiException}s. Built on
  * HttpURLConnection, which starts in a fraction of the time java.net.http needs (the CLI's
- * start-up is most of its run).
+ * start-up is most of its run). Every POST, and every request with a body, is sent in fixed-length
+ * streaming mode, which HttpURLConnection never sends again on its own when the kept-alive connection
+ * it used turns out closed: the server may have acted on it already (a second ENV).
  */
 final class RestTransport {
-
-    static {
-        // a POST that met a stale kept-alive connection must fail, not be sent twice (two ENVs)
-        System.setProperty("sun.net.http.retryPost", "false");
-    }
 
     private static final ObjectMapper JSON = Json.mapper();
     private static final int CONNECT_TIMEOUT_MS = 5_000;
