@@ -1,5 +1,7 @@
 package tt.jenkins;
 
+import tt.api.HostStatus;
+import tt.api.PoolStatus;
 import tt.client.BackendClient;
 import tt.client.ServerCertificate;
 import tt.client.ServerTrust;
@@ -24,6 +26,18 @@ public final class BackendTrust {
         URI uri = URI.create(url);
         return new BackendClient(uri, token, fingerprint == null || "http".equals(uri.getScheme()) ? null
                 : ServerTrust.pinned(fingerprint));
+    }
+
+    /**
+     * Test connection: the backend's status, and its ENVs, which only a token it accepts may list;
+     * returns what the pool has, in one line.
+     */
+    public static String testConnection(BackendClient client) throws IOException {
+        PoolStatus status = client.status();
+        long online = status.hosts().stream().filter(HostStatus::online).count();
+        client.envs();
+        return "Connected to TT " + status.version() + ": " + online + " of " + status.hosts().size()
+                + " hosts online, images: " + String.join(", ", status.images());
     }
 
     /**

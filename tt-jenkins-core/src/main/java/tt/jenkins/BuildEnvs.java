@@ -10,6 +10,10 @@ import tt.client.BackendClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -49,5 +53,27 @@ public final class BuildEnvs {
                 + (env.state() == EnvState.CREATING ? " after " + timeout.toSeconds() + " s" : "") + " and was deleted: "
                 + env.vms().stream().map(EnvVm::summary)
                 .collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * What {@code ttEnvCreate} returns for a ready ENV: its name, and its VMs with their name,
+     * image, host, address and forwarded SSH port (null when it has none). Logs one line per VM.
+     */
+    public static Map<String, Object> stepResult(EnvInfo env, PrintStream log) {
+        List<Map<String, Object>> vms = new ArrayList<>();
+        for (EnvVm vm : env.vms()) {
+            Map<String, Object> m = new HashMap<>();
+            m.put("name", vm.name());
+            m.put("image", vm.image());
+            m.put("host", vm.host());
+            m.put("address", vm.address());
+            m.put("sshPort", vm.ports() == null ? null : vm.ports().get(22));
+            vms.add(m);
+            log.println("tt: " + vm.name() + " (" + vm.image() + ") on " + vm.host());
+        }
+        Map<String, Object> result = new HashMap<>();
+        result.put("name", env.name());
+        result.put("vms", vms);
+        return result;
     }
 }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tt.api.Capacity;
+import tt.api.HostStatus;
 import tt.api.PoolStatus;
+import tt.client.ApiException;
 import tt.server.ApiServer;
 import tt.server.Authenticator;
 import tt.server.ServerTls;
@@ -36,7 +39,10 @@ class BackendTrustTest {
         @GET
         @Produces(MediaType.APPLICATION_JSON)
         public PoolStatus status() {
-            return new PoolStatus("test", List.of(), List.of());
+            Capacity none = Capacity.ZERO;
+            return new PoolStatus("test", List.of(new HostStatus("h1", "10.0.0.1", 20001, true, "kvm", none, none, 0, null),
+                    new HostStatus("h2", "10.0.0.2", 20001, false, "kvm", none, none, 0, "unreachable")),
+                    List.of("qemu:tinylinux-1.0:6.1.x86_64", "qemu:debian-12:x86_64"));
         }
     }
 
@@ -47,7 +53,8 @@ class BackendTrustTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        server = ApiServer.start("127.0.0.1", port, new ServerTls(identity, false), Authenticator.single("t"), new Status());
+        server = ApiServer.start("127.0.0.1", port, new ServerTls(identity, false), Authenticator.single("t"), new Status(),
+                new ProvisioningHealthTest.Envs());
         url = "https://127.0.0.1:" + port;
     }
 
@@ -59,6 +66,16 @@ class BackendTrustTest {
     @Test
     void thePinnedBackendIsUsed() throws IOException {
         assertEquals("test", BackendTrust.client(url, "t", identity.fingerprint()).status().version());
+    }
+
+    @Test
+    void testConnectionSaysWhatThePoolHasOrThatTheTokenIsRefused() throws IOException {
+        assertEquals("Connected to TT test: 1 of 2 hosts online, images: qemu:tinylinux-1.0:6.1.x86_64,"
+                + " qemu:debian-12:x86_64", BackendTrust.testConnection(BackendTrust.client(url, "t",
+                identity.fingerprint())));
+        ApiException refused = assertThrows(ApiException.class,
+                () -> BackendTrust.testConnection(BackendTrust.client(url, "wrong", identity.fingerprint())));
+        assertTrue(refused.tokenRefused(), refused.getMessage());
     }
 
     @Test

@@ -27,37 +27,33 @@ import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 import tt.api.CertFingerprint;
-import tt.api.HostStatus;
 import tt.api.ImageName;
-import tt.api.PoolStatus;
 import tt.client.BackendClient;
 import tt.jenkins.AgentKeys;
 import tt.jenkins.AgentNames;
+import tt.jenkins.AgentProvisioner;
 import tt.jenkins.AgentVms;
 import tt.jenkins.BackendTrust;
-import tt.jenkins.OrphanPlanner;
+import tt.jenkins.BackendUrl;
+import tt.jenkins.CloudChoice;
+import tt.jenkins.CloudLog;
+import tt.jenkins.OrphanSweep;
 import tt.jenkins.PendingAgents;
 import tt.jenkins.PoolImages;
-import tt.jenkins.ProvisionPlanner;
-import tt.jenkins.ProvisioningHealth;
 import tt.jenkins.TtLabel;
 
 import java.io.IOException;
-import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -65,16 +61,13 @@ import java.util.stream.Collectors;
 /**
  * A TT pool as a Jenkins cloud: labels of its templates, and the dynamic labels ({@code tt-<os>},
  * {@code tt-image:<image>}, with optional sizes, see {@link TtLabel}), get fresh VMs as SSH
- * agents. The decisions are made by the plain classes of tt-jenkins-core; this class only ties
- * them to Jenkins.
+ * agents. The decisions are made by the plain classes of tt-jenkins-core ({@link AgentProvisioner},
+ * {@link OrphanSweep} and the others); this class only ties them to Jenkins.
  */
 public class TtCloud extends Cloud {
 
     private static final Logger LOGGER = Logger.getLogger(TtCloud.class.getName());
     static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 300;
-    private static final AtomicLong SERIAL = new AtomicLong();
-    /** An agent's ENV younger than this is never an orphan: its node may be on its way. */
-    private static final Duration ORPHAN_MIN_AGE = Duration.ofMinutes(2);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     /** An agent's VM outlives its controller by at most this long (TtLeaseRenewal renews every 2 minutes). */
     static final int AGENT_LEASE_SECONDS = 900;
@@ -86,10 +79,8 @@ public class TtCloud extends Cloud {
     private int connectTimeoutSeconds = DEFAULT_CONNECT_TIMEOUT_SECONDS;
     private boolean dynamicLabels = true;
     private List<TtAgentTemplate> templates = new ArrayList<>();
-    /** Agents on their way: started by {@link #provision}, not yet (or never to be) nodes. */
-    private transient PendingAgents pending;
-    /** Whether provisioning works now, after failures (backs off, logs each change once). */
-    private transient ProvisioningHealth health;
+    /** Which agents to start, the agents on their way, and whether provisioning works now. */
+    private transient AgentProvisioner provisioner;
     private transient PoolImages poolImages;
 
     @DataBoundConstructor
@@ -180,10 +171,8 @@ public class TtCloud extends Cloud {
 
     /** Renews the leases of this cloud's agents: the live nodes and those on their way. */
     void renewLeases(TaskListener listener) throws AbortException {
-        Set<String> envs = new TreeSet<>(pending().names());
-        getAgents().forEach(a -> envs.add(a.getEnvName()));
-        agentVms().renewAll(envs).forEach((env, why) -> listener.error("TT cloud " + name + ": the lease of ENV " + env
-                + " could not be renewed (next round tries again): " + why));
+        provisioner().renewLeases(agentVms(), getAgents().stream().map(TtAgent::getEnvName).toList(),
+                taskLog(listener));
     }
 
     private static String token(String credentialsId) throws AbortException {
@@ -234,20 +223,13 @@ public class TtCloud extends Cloud {
     @Override
     public synchronized Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
         TtAgentTemplate t = templateFor(state.getLabel());
-        if (t == null || !healthyNow(state.getLabel())) {
+        if (t == null) {
             return List.of();
         }
-        Map<String, String> nodes = nodeLabels();
-        int start = ProvisionPlanner.agentsToStart(new ProvisionPlanner.Demand(excessWorkload, t.getNumExecutors(), 0,
-                pending().count(t.getLabelString(), nodes), t.getInstanceCap(), pending().count(null, nodes),
-                instanceCap));
         List<PlannedNode> planned = new ArrayList<>();
-        String instanceId = Jenkins.get().getLegacyInstanceId();
-        for (int i = 0; i < start; i++) {
-            String nodeName = AgentNames.envName(instanceId, t.getLabelString(), nextSerial());
-            pending().started(nodeName, t.getLabelString());
-            LOGGER.log(Level.INFO, "TT cloud {0}: starting agent {1} for label {2}", new Object[] {name, nodeName,
-                    t.getLabelString()});
+        for (String nodeName : provisioner().agentsToStart(new AgentProvisioner.Template(t.getLabelString(),
+                t.getNumExecutors(), t.getInstanceCap()), excessWorkload, nodeLabels(), instanceCap,
+                () -> reviewSoon(state.getLabel()))) {
             Future<Node> agent = CompletableFuture.supplyAsync(() -> newAgent(nodeName, t), Computer.threadPoolForRemoting)
                     .whenComplete((node, error) -> reviewSoon(state.getLabel()));
             planned.add(new TtPlannedNode(nodeName, agent, t.getNumExecutors(), pending()));
@@ -255,46 +237,23 @@ public class TtCloud extends Cloud {
         return planned;
     }
 
-    /**
-     * Whether provisioning may go on now. After failures it waits, or checks the backend with one
-     * cheap call in the background and asks for a review as soon as the backend answers (see
-     * {@link ProvisioningHealth}), so this never blocks on the network.
-     */
-    private boolean healthyNow(Label label) {
-        ProvisioningHealth.Next next = health().next();
-        if (next == ProvisioningHealth.Next.PROBE) {
-            Computer.threadPoolForRemoting.submit(() -> {
-                try {
-                    backend().withReadTimeout(PROBE_TIMEOUT).envs();
-                    LOGGER.log(Level.INFO, "TT cloud {0}: {1}", new Object[] {name, health().probeSucceeded()});
-                    reviewSoon(label);
-                } catch (IOException e) {
-                    health().failed(e).ifPresent(line -> LOGGER.log(Level.WARNING, "TT cloud {0}: {1}",
-                            new Object[] {name, line}));
-                }
-            });
-        }
-        return next == ProvisioningHealth.Next.PROVISION;
-    }
-
     /** Makes the agent's ENV with a fresh key pair; the launcher waits for it to boot. */
     private Node newAgent(String nodeName, TtAgentTemplate t) {
         try {
             AgentKeys keys = AgentKeys.generate("jenkins-" + nodeName);
             String image = agentVms().create(nodeName, t.spec(), keys.publicKey());
-            health().succeeded().ifPresent(line -> LOGGER.log(Level.INFO, "TT cloud {0}: {1}", new Object[] {name, line}));
+            provisioner().envMade();
             return new TtAgent(nodeName, this, t, image, keys);
         } catch (IOException | Descriptor.FormException | RuntimeException e) {
-            health().failed(e).ifPresent(line -> LOGGER.log(Level.WARNING, "TT cloud {0}: {1}", new Object[] {name, line}));
             // an AbortException is a failure Jenkins reports without a stack trace
-            throw new CompletionException(new AbortException("TT cloud " + name + ": cannot make agent " + nodeName + ": "
-                    + e.getMessage()));
+            throw new CompletionException(new AbortException("TT cloud " + name + ": "
+                    + provisioner().agentFailed(nodeName, e)));
         }
     }
 
     /** What the cloud's page shows while provisioning does not work: the last failure and since when. */
     public String getProvisioningProblem() {
-        return health().problem().orElse(null);
+        return provisioner().problem();
     }
 
     /** Asks Jenkins to add the finished node now rather than at its next periodic review. */
@@ -306,23 +265,51 @@ public class TtCloud extends Cloud {
         }
     }
 
-    private static long nextSerial() {
-        long now = System.currentTimeMillis();
-        return SERIAL.updateAndGet(p -> Math.max(p + 1, now));
+    /**
+     * The provisioner; its probe, when provisioning is paused, is one cheap call in the background,
+     * so that {@link #provision} never blocks on the network.
+     */
+    private synchronized AgentProvisioner provisioner() {
+        if (provisioner == null) {
+            provisioner = new AgentProvisioner(Jenkins.get().getLegacyInstanceId(),
+                    () -> backend().withReadTimeout(PROBE_TIMEOUT).envs(), Computer.threadPoolForRemoting,
+                    controllerLog(), System::nanoTime, Clock.systemUTC());
+        }
+        return provisioner;
     }
 
-    synchronized PendingAgents pending() {
-        if (pending == null) {
-            pending = new PendingAgents();
-        }
-        return pending;
+    PendingAgents pending() {
+        return provisioner().pending();
     }
 
-    private synchronized ProvisioningHealth health() {
-        if (health == null) {
-            health = new ProvisioningHealth(System::nanoTime, Instant::now);
-        }
-        return health;
+    /** This cloud's lines in the controller's log. */
+    private CloudLog controllerLog() {
+        return new CloudLog() {
+            @Override
+            public void info(String line) {
+                LOGGER.log(Level.INFO, "TT cloud {0}: {1}", new Object[] {name, line});
+            }
+
+            @Override
+            public void warning(String line) {
+                LOGGER.log(Level.WARNING, "TT cloud {0}: {1}", new Object[] {name, line});
+            }
+        };
+    }
+
+    /** This cloud's lines in the log of a periodic task. */
+    private CloudLog taskLog(TaskListener listener) {
+        return new CloudLog() {
+            @Override
+            public void info(String line) {
+                listener.getLogger().println("TT cloud " + name + ": " + line);
+            }
+
+            @Override
+            public void warning(String line) {
+                listener.error("TT cloud " + name + ": " + line);
+            }
+        };
     }
 
     /** This cloud's live agents: node name to template label. */
@@ -341,27 +328,18 @@ public class TtCloud extends Cloud {
      * nodes whose ENV is gone.
      */
     void sweepOrphans(TaskListener listener) throws IOException {
-        sweepOrphans(listener, ORPHAN_MIN_AGE);
+        sweepOrphans(listener, OrphanSweep.MIN_AGE);
     }
 
     /** The sweep, leaving alone ENVs younger than {@code minAge}. */
     void sweepOrphans(TaskListener listener, Duration minAge) throws IOException {
-        String prefix = AgentNames.envPrefix(Jenkins.get().getLegacyInstanceId());
-        AgentVms vms = agentVms();
-        // in this order: ENVs, then agents on their way, then nodes (see OrphanPlanner)
-        Map<String, Instant> envs = vms.envs(prefix);
-        Set<String> starting = pending().names();
-        Map<String, String> nodes = Jenkins.get().getNodes().stream().filter(n -> n instanceof TtAgent)
-                .map(n -> (TtAgent) n).collect(Collectors.toMap(TtAgent::getNodeName, TtAgent::getEnvName));
-        OrphanPlanner.Sweep sweep = OrphanPlanner.plan(prefix, envs, starting, nodes, Instant.now(), minAge);
-        for (String env : sweep.envsToDelete()) {
-            listener.getLogger().println("TT cloud " + name + ": deleting ENV " + env + ", which no agent uses");
-        }
-        vms.deleteAll(sweep.envsToDelete()).forEach((env, why) ->
-                listener.error("TT cloud " + name + ": ENV " + env + " could not be deleted (next sweep tries again): "
-                        + why));
+        List<String> envGone = new OrphanSweep(agentVms(), AgentNames.envPrefix(Jenkins.get().getLegacyInstanceId()),
+                Clock.systemUTC()).run(() -> pending().names(), () -> Jenkins.get().getNodes().stream()
+                        .filter(n -> n instanceof TtAgent).map(n -> (TtAgent) n)
+                        .collect(Collectors.toMap(TtAgent::getNodeName, TtAgent::getEnvName)),
+                minAge, taskLog(listener));
         for (TtAgent agent : getAgents()) {
-            if (sweep.nodesToRemove().contains(agent.getNodeName())) {
+            if (envGone.contains(agent.getNodeName())) {
                 listener.getLogger().println("TT cloud " + name + ": removing agent " + agent.getNodeName()
                         + ", whose ENV is gone");
                 Jenkins.get().removeNode(agent);
@@ -372,16 +350,11 @@ public class TtCloud extends Cloud {
     /** The TT cloud of that name, or the only TT cloud when no name is given. */
     public static TtCloud named(String cloudName) throws AbortException {
         List<TtCloud> clouds = Jenkins.get().clouds.getAll(TtCloud.class);
-        if (cloudName != null && !cloudName.isBlank()) {
-            return clouds.stream().filter(c -> c.name.equals(cloudName)).findFirst().orElseThrow(() ->
-                    new AbortException("no TT cloud named '" + cloudName + "'; configured: "
-                            + clouds.stream().map(c -> c.name).collect(Collectors.joining(", "))));
+        try {
+            return clouds.get(CloudChoice.choose(cloudName, clouds.stream().map(c -> c.name).toList()));
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(e.getMessage());
         }
-        if (clouds.size() != 1) {
-            throw new AbortException(clouds.isEmpty() ? "no TT cloud is configured: add one in Manage Jenkins > Clouds"
-                    : "several TT clouds are configured: say which with cloud: '<name>'");
-        }
-        return clouds.get(0);
     }
 
     @Extension
@@ -408,19 +381,7 @@ public class TtCloud extends Cloud {
         @POST
         public FormValidation doCheckServerUrl(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            String url = Util.fixEmptyAndTrim(value);
-            if (url == null) {
-                return FormValidation.error("Give the tt-backend URL, for example http://tt.example.com:8080");
-            }
-            try {
-                URI uri = URI.create(url);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    return FormValidation.error("Use an http:// or https:// URL with a host name");
-                }
-            } catch (IllegalArgumentException e) {
-                return FormValidation.error("Not a URL: " + e.getMessage());
-            }
-            return FormValidation.ok();
+            return BackendUrl.problem(value).map(FormValidation::error).orElse(FormValidation.ok());
         }
 
         @POST
@@ -433,12 +394,8 @@ public class TtCloud extends Cloud {
                 return FormValidation.error("Enter the backend URL first");
             }
             try {
-                BackendClient client = BackendTrust.client(url, token(Util.fixEmptyAndTrim(credentialsId)), pin);
-                PoolStatus status = client.status();
-                long online = status.hosts().stream().filter(HostStatus::online).count();
-                client.envs();
-                return FormValidation.ok("Connected to TT " + status.version() + ": " + online + " of "
-                        + status.hosts().size() + " hosts online, images: " + String.join(", ", status.images()));
+                return FormValidation.ok(BackendTrust.testConnection(BackendTrust.client(url,
+                        token(Util.fixEmptyAndTrim(credentialsId)), pin)));
             } catch (IOException e) {
                 return FormValidation.error(BackendTrust.explain(url, pin, e));
             } catch (RuntimeException e) {

@@ -11,14 +11,11 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
-import tt.api.EnvVm;
-import tt.jenkins.AgentNames;
 import tt.jenkins.BuildEnvs;
+import tt.jenkins.EnvCreateArguments;
 
 import java.io.Serial;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -114,6 +111,11 @@ public class TtEnvCreateStep extends TtStep {
         this.timeoutSeconds = timeoutSeconds;
     }
 
+    /** The step's arguments as given, for tt-jenkins-core to make the request of. */
+    EnvCreateArguments arguments() {
+        return new EnvCreateArguments(os, images, name, cpu, memMib, diskMib, lifetimeMinutes, timeoutSeconds);
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new Execution(this, context);
@@ -131,37 +133,18 @@ public class TtEnvCreateStep extends TtStep {
 
         @Override
         protected Map<String, Object> run() throws Exception {
-            if (step.os.isEmpty() && step.images.isEmpty()) {
-                throw new AbortException("ttEnvCreate needs os: ['<os prefix>', ...] or images: ['<image>', ...]");
-            }
             TaskListener listener = getContext().get(TaskListener.class);
             Run<?, ?> run = getContext().get(Run.class);
-            String envName = step.name != null && !step.name.isBlank() ? step.name
-                    : AgentNames.forBuild(run.getParent().getFullName(), run.getNumber(), System.currentTimeMillis() % 100_000);
-            EnvInfo env;
+            EnvCreateArguments arguments = step.arguments();
             try {
-                env = new BuildEnvs(step.backend()).createReady(new EnvCreateRequest(envName,
-                        step.os.isEmpty() ? null : step.os, step.images.isEmpty() ? null : step.images, step.cpu,
-                        step.memMib > 0 ? step.memMib : null, step.diskMib > 0 ? step.diskMib : null, null, null,
-                        step.lifetimeMinutes, null), Duration.ofSeconds(step.timeoutSeconds), listener.getLogger());
+                EnvCreateRequest request = arguments.request(run.getParent().getFullName(), run.getNumber(),
+                        Clock.systemUTC());
+                EnvInfo env = new BuildEnvs(step.backend()).createReady(request, arguments.timeout(),
+                        listener.getLogger());
+                return BuildEnvs.stepResult(env, listener.getLogger());
             } catch (BuildEnvs.Failure f) {
                 throw new AbortException(f.getMessage());
             }
-            List<Map<String, Object>> vms = new ArrayList<>();
-            for (EnvVm vm : env.vms()) {
-                Map<String, Object> m = new HashMap<>();
-                m.put("name", vm.name());
-                m.put("image", vm.image());
-                m.put("host", vm.host());
-                m.put("address", vm.address());
-                m.put("sshPort", vm.ports() == null ? null : vm.ports().get(22));
-                vms.add(m);
-                listener.getLogger().println("tt: " + vm.name() + " (" + vm.image() + ") on " + vm.host());
-            }
-            Map<String, Object> result = new HashMap<>();
-            result.put("name", envName);
-            result.put("vms", vms);
-            return result;
         }
     }
 
