@@ -29,27 +29,13 @@ import java.util.jar.Manifest;
 /**
  * A JVM started in a guest before its snapshot is taken, waiting to run one jar: each VM restored
  * from the snapshot can then start a Jenkins agent (or any jar) without a JVM's own start, which
- * takes seconds in a guest emulated by TCG.
+ * takes seconds in a guest emulated by TCG. The guest's images/guest/tt-jvm starts it; the ready
+ * file it writes, the requests it answers and how it is claimed or expired:
+ * docs/protocols/prestarted-jvm.md.
  *
  * <pre>java OPTIONS -jar tt-jvm.jar RUN_DIR WORK_DIR OPTIONS_TEXT</pre>
  *
- * It listens on 127.0.0.1, on a port of the kernel's choice, and writes {@code RUN_DIR/ready}
- * (the folder and the file readable by root only) as one line:
- * {@code port=PORT key=HEX dir=WORK_DIR options=OPTIONS_TEXT}, the options being those it was
- * started with, which its starter states. A client (the Jenkins plugin, through SSH direct-tcpip
- * channels) opens two connections, each starting with one line: {@code KEY stderr}, then
- * {@code KEY run JAR}. The second is answered {@code STARTED} once the jar's Main-Class is loaded,
- * or {@code ERROR reason}, and then this JVM waits for another client. After {@code STARTED} the
- * second connection is the jar's stdin and stdout and the first its stderr, and the jar's main runs
- * here as {@code java -jar JAR} would run it (with the stack trace on stderr and exit status 1 if it
- * throws). It waits in a blocking accept, with no timer of its own; the guest's tt-jvm script stops
- * it while it waits (no CPU in idle and warm VMs) and ends it when no client came. Before it
- * answers STARTED it renames the ready file to {@code claimed}; the expiry renames it to
- * {@code expired} before it ends the JVM, so only one of them gets it.
- *
- * <p>One source file with no dependencies: the image build compiles it with javac. Nothing random
- * is drawn through Java before the snapshot (the key is read from /dev/urandom), so each clone's
- * generators are seeded after its identity reseeded the kernel's.
+ * <p>One source file with no dependencies: the image build compiles it with javac.
  */
 public final class PrestartedJvm {
 
@@ -209,6 +195,11 @@ public final class PrestartedJvm {
         System.out.println("tt-jvm: refused a client: " + reason);
     }
 
+    /**
+     * The key a client must give, from /dev/urandom rather than a Java generator: nothing random is
+     * drawn through Java before the snapshot, so each clone's generators are seeded after its
+     * identity reseeded its kernel's.
+     */
     private static String newKey() throws IOException {
         byte[] bytes = new byte[16];
         try (InputStream random = Files.newInputStream(Path.of("/dev/urandom"))) {

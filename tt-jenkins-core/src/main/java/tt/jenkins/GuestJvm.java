@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * A JVM the guest started before its snapshot, waiting to run one jar (images/guest/tt-jvm, tt-guest's
  * PrestartedJvm), as its ready file describes it: the port it listens on (127.0.0.1 in the guest), the
- * key a client must give, the folder it runs in and its JVM options.
+ * key a client must give, the folder it runs in and its JVM options. The protocol:
+ * docs/protocols/prestarted-jvm.md.
  */
 public record GuestJvm(int port, String key, String dir, String options) {
 

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * does. {@code machine} and {@code cpu} are the QEMU machine type and CPU model (optional).
  * {@code seed} is {@code nocloud} for images personalised by a cloud-init NoCloud seed disk;
  * without it, the image reads its hostname and keys from QEMU's fw_cfg (the tiny images).
- * {@code agent} is {@code tt} for images whose guest runs TT's agent (see images/README.md), which
- * lets their VMs start from snapshots.
+ * {@code agent} is {@code tt} for images whose guest runs TT's agent
+ * (docs/protocols/guest-agent.md), which lets their VMs start from snapshots.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ImageManifest(String name, String arch, String kernel, String initrd, String disk, String cmdline,

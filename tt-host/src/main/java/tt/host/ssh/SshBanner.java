@@ -33,21 +33,18 @@ public final class SshBanner {
 
     /**
      * Repeated probes of one VM's SSH port that do not pile up on a slow server. A connection the
-     * guest keeps silent is either lost (its SYN went out before the guest's network was up) or
-     * accepted by a server still starting (a systemd socket holds it until sshd runs; OpenSSH 9.8+
-     * execs {@code sshd-session} for each, seconds under TCG on a busy machine). The probe cannot
-     * tell which, so it keeps every silent connection open, for its banner, and opens a new one each
-     * second beside them up to {@link #MAX_OPEN}: a lost one is made up for at once, and a slow
-     * server gets at most that many sessions to start, not one more each second it is slow (500 in
-     * 10 minutes for a Debian 13 guest on a busy machine). Connections closed by the guest (nothing
-     * listens yet) are dropped, and the next one is opened at once. When {@link #MAX_OPEN} are open
-     * and the VM's networking says that the guest has answered none of them (all were made before
-     * its network was up, and QEMU retries them only some 6 s later), the oldest is replaced by a
-     * new one each second: that costs the guest nothing, and a guest whose network comes up after
-     * the fourth connection answers within the second, not at QEMU's next retry. (Replacing every
-     * 0.25 s was tried: once, right after such a boot, the guest closed a user's login at once,
-     * likely dropbear's limit of 5 unauthenticated connections per address, as all come from
-     * QEMU's 10.0.2.2; so the pace stays one a second.)
+     * guest keeps silent is either lost (its SYN went out before the guest's network was up) or held
+     * by a server still starting (a systemd socket until sshd runs; OpenSSH 9.8+ execs
+     * {@code sshd-session} for each, seconds under TCG); the probe cannot tell which. So it keeps
+     * every silent connection open for its banner and opens a new one each second beside them, up
+     * to {@link #MAX_OPEN}: a lost one is made up for at once, and a slow server gets at most that
+     * many sessions to start. A connection the guest closes (nothing listens yet) is dropped and the
+     * next one opened at once. Once {@link #MAX_OPEN} are open, while the VM's networking says that
+     * the guest has answered none of them (all made before its network was up; QEMU retries them
+     * only some 6 s later), the oldest is replaced each second, so the first connection after the
+     * network comes up is answered at once. No faster than one a second, to stay clear of
+     * dropbear's limit: it refuses a login while 5 connections from one address are not logged in,
+     * and all of QEMU's come from 10.0.2.2.
      */
     public static final class Probe implements AutoCloseable {
 

@@ -18,12 +18,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The host's end of TT's guest agent, a line protocol on a virtio-serial port (see
- * images/README.md): the host asks {@code PING} once and the guest answers {@code TT-AGENT READY};
- * a guest booted for a snapshot waits there, before it takes any identity. After a restore, the
- * host gives the clone its own identity in one {@code IDENTITY ... END} block (hostname, the
- * current time, fresh randomness, the SSH keys); the guest applies it (with new SSH host keys of its
- * own), answers {@code TT-AGENT DONE} and then starts its SSH server.
+ * The host's end of TT's guest agent (the guest's: images/guest/tt-agent), on the Unix socket QEMU
+ * serves for the guest's virtio-serial port: waits for a guest that waits for its identity, and
+ * gives it one. The protocol: docs/protocols/guest-agent.md.
  */
 final class GuestAgent implements AutoCloseable {
 
@@ -76,10 +73,8 @@ final class GuestAgent implements AutoCloseable {
     }
 
     /**
-     * Asks once and waits until the guest's agent answers; it does once the guest waits for its
-     * identity. One PING only: until the agent opens its port the PING waits in the channel, while
-     * a PING every moment of a long boot would all be answered at once, and the answers the guest
-     * could not write after the host hung up would be pending in every snapshot taken then.
+     * Sends one PING (the protocol document says why one) and waits until the guest's agent answers
+     * READY, which it does once the guest waits for its identity.
      */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -96,7 +91,7 @@ final class GuestAgent implements AutoCloseable {
         throw new IOException("the guest's agent did not answer within " + timeout.toSeconds() + " s");
     }
 
-    /** Gives the guest its own hostname, clock, randomness and SSH keys; returns once its SSH server runs. */
+    /** Gives the guest its own hostname, clock, randomness and SSH keys; returns once it has applied them. */
     void giveIdentity(String hostname, List<String> keys, Duration timeout) throws IOException, InterruptedException {
         byte[] seed = new byte[64];
         random.nextBytes(seed);

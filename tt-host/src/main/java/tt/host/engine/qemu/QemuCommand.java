@@ -19,7 +19,10 @@ public final class QemuCommand {
 
     /** TCG translation cache per VM in MiB: small guests need little, and it bounds QEMU's RSS. */
     static final int TCG_TB_SIZE_MIB = 64;
-    /** On the kernel command line of a guest that waits for its identity from the agent (see tt-agent). */
+    /**
+     * On the kernel command line of a guest that waits for its identity from the agent
+     * (docs/protocols/guest-agent.md).
+     */
     public static final String AGENT_IDENTITY_KERNEL_ARG = "tt.identity=agent";
     /** The name of the guest agent's virtio-serial port. */
     public static final String AGENT_PORT = "org.tt.agent.0";
