@@ -18,6 +18,7 @@ import tt.server.Caller;
 import tt.server.ConflictException;
 import tt.server.InsufficientResourcesException;
 import tt.server.QuotaException;
+import tt.local.Revert;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -139,10 +140,10 @@ final class EnvCreation {
                 spec.tags(), spec.keys().stream().map(KeyFingerprint::of).distinct().toList());
         CountDownLatch calls;
         List<Store.Vm> placed;
-        try (RevertStack revert = new RevertStack()) {
+        try (Revert revert = new Revert()) {
             // registered before the ENV can be seen, so that a delete racing this create waits for its VMs
             calls = creations.start(envId, spec.vms().size());
-            revert.push(() -> creations.cancel(envId));
+            revert.add(() -> creations.cancel(envId));
             placed = placement.place(env, spec.vms(), !spec.ports().isEmpty(), quota);
             revert.disarm();
         }
@@ -215,10 +216,10 @@ final class EnvCreation {
      * deleted meanwhile is deleted again at once. Whether it was recorded.
      */
     private boolean recorded(Store.Env env, Store.Vm vm, VmInfo made) {
-        try (RevertStack revert = new RevertStack()) {
-            revert.push(() -> deletion.deleteOnHost(vm.hostId(), made.id()));
+        try (Revert revert = new Revert()) {
+            revert.add(() -> deletion.deleteOnHost(vm.hostId(), made.id()));
             creations.made(made.id(), clock.instant());
-            revert.push(() -> creations.forget(made.id()));
+            revert.add(() -> creations.forget(made.id()));
             if (!store.vmCreated(env.id(), vm.name(), made.id(), made.state(), made.address(), made.ports())) {
                 LOG.info("env {} ({}): deleted while VM {} was being made; deleting it", env.name(), env.id(),
                         vm.name());

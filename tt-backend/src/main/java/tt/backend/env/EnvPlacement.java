@@ -11,6 +11,7 @@ import tt.server.Caller;
 import tt.server.ConflictException;
 import tt.server.InsufficientResourcesException;
 import tt.server.QuotaException;
+import tt.local.Revert;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +66,7 @@ final class EnvPlacement {
      */
     List<Store.Vm> place(Store.Env env, List<EnvSpec.VmSpec> vms, boolean extraPorts, Caller.Quota quota) {
         synchronized (placementLock) {
-            try (RevertStack revert = new RevertStack()) {
+            try (Revert revert = new Revert()) {
                 checkQuota(env.owner(), quota, vms);
                 Map<String, WarmPool.Taken> fromWarm = new HashMap<>();
                 List<EnvSpec.VmSpec> cold = new ArrayList<>();
@@ -77,7 +78,7 @@ final class EnvPlacement {
                     }
                     taken.ifPresentOrElse(t -> {
                         fromWarm.put(v.name(), t);
-                        revert.push(() -> warm.giveBack(t));
+                        revert.add(() -> warm.giveBack(t));
                     }, () -> cold.add(v));
                 }
                 Map<String, String> hostOf = placeCold(cold);
@@ -91,10 +92,10 @@ final class EnvPlacement {
                 if (!store.insertEnv(env, placed)) {
                     throw new ConflictException("an ENV named '" + env.name() + "' exists: pick another name");
                 }
-                revert.push(() -> store.deleteEnv(env.id()));
+                revert.add(() -> store.deleteEnv(env.id()));
                 for (Store.Vm v : placed) {
                     pool.reserve(v.hostId(), ledgerKey(v), capacity(v));
-                    revert.push(() -> pool.release(v.hostId(), ledgerKey(v)));
+                    revert.add(() -> pool.release(v.hostId(), ledgerKey(v)));
                 }
                 revert.disarm();
                 return placed;

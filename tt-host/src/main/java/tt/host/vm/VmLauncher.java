@@ -10,6 +10,7 @@ import tt.host.engine.VmLaunch;
 import tt.host.engine.VmProcess;
 import tt.host.snapshot.SnapshotStore;
 import tt.host.ssh.HostSshKey;
+import tt.local.Revert;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

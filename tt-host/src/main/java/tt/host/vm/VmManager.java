@@ -23,6 +23,7 @@ import tt.host.ssh.GuestExec;
 import tt.host.ssh.HostSshKey;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
+import tt.local.Revert;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package tt.host.vm;
+package tt.local;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package tt.host.vm;
+package tt.local;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -9,16 +9,16 @@ import java.util.Deque;
  * step succeeded, closing it runs the undos, the newest first. Used with try-with-resources, so
  * that whatever ends the operation early (an exception, a return) gives back what it took.
  */
-final class Revert implements AutoCloseable {
+public final class Revert implements AutoCloseable {
 
     /** Undoes one step. */
     @FunctionalInterface
-    interface Undo {
+    public interface Undo {
         void run() throws Exception;
     }
 
     /** Thrown by {@link #close()} when undos failed; each failure is one of its suppressed exceptions. */
-    static final class UndoFailedException extends RuntimeException {
+    public static final class UndoFailedException extends RuntimeException {
         UndoFailedException() {
             super("undoing the steps of a failed operation failed");
         }
@@ -28,12 +28,12 @@ final class Revert implements AutoCloseable {
     private boolean disarmed;
 
     /** Registers the undo of a step that succeeded. */
-    void add(Undo undo) {
+    public void add(Undo undo) {
         undos.push(undo);
     }
 
     /** Every step succeeded: closing runs no undo. */
-    void disarm() {
+    public void disarm() {
         disarmed = true;
     }
 
