@@ -6,11 +6,13 @@ set -euo pipefail
 IMAGES_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # the pre-started JVM of images with a JRE (guest/tt-jvm), compiled from the tt-guest module's source
 PRESTARTED_JVM_SOURCE=$(dirname "$IMAGES_DIR")/tt-guest/src/main/java/tt/guest/PrestartedJvm.java
-[ $# -eq 2 ] || { echo "usage: build-image.sh RECIPE OUT_DIR (recipes: $(cd "$IMAGES_DIR/recipes" && ls | sed 's/\.sh$//' | tr '\n' ' '))" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "usage: build-image.sh RECIPE OUT_DIR (recipes: $(cd "$IMAGES_DIR/recipes" && printf '%s ' *.sh | sed 's/\.sh / /g'))" >&2; exit 2; }
 recipe=$1
 out_dir=$2
-[[ "$recipe" =~ ^[a-z0-9_-]+$ ]] && [ -f "$IMAGES_DIR/recipes/$recipe.sh" ] \
-  || { echo "build-image: unknown recipe '$recipe'" >&2; exit 2; }
+if ! [[ "$recipe" =~ ^[a-z0-9_-]+$ ]] || [ ! -f "$IMAGES_DIR/recipes/$recipe.sh" ]; then
+  echo "build-image: unknown recipe '$recipe'" >&2
+  exit 2
+fi
 mkdir -p "$out_dir"
 out_dir=$(cd "$out_dir" && pwd)
 : "${TT_CACHE_DIR:=$(dirname "$IMAGES_DIR")/.cache/image-build}"

@@ -6,10 +6,11 @@
 # handlers enabled here when missing); qemu-system-misc for riscv64 guests (it brings OpenSBI, the
 # default -bios of -machine virt); genisoimage for the NoCloud seed disk (volume label cidata).
 # autopkgtest and dpkg-dev: the system test that runs Debian's autopkgtest on TT testbeds.
+# The shellcheck package: bin/check-scripts, which "mvn verify" runs over bin/ and images/.
 set -euo pipefail
 packages=(qemu-system-x86 qemu-system-arm qemu-system-misc qemu-utils busybox-static cpio e2fsprogs binutils curl postgresql
   openssh-client mmdebstrap debian-archive-keyring arch-test qemu-user-static binfmt-support genisoimage systemd
-  autopkgtest dpkg-dev fdisk ovmf qemu-efi-aarch64)
+  autopkgtest dpkg-dev fdisk ovmf qemu-efi-aarch64 shellcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

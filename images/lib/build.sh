@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared steps of the image recipes; sourced by build-image.sh. Every package comes through apt
 # (apt-get download + dpkg -x), cached under $TT_CACHE_DIR/debs/ARCH.
 
@@ -172,7 +173,8 @@ JSON
 
 # build_image OUT_DIR : the whole recipe, into OUT_DIR/IMAGE_NAME, replaced atomically.
 build_image() {
-  local out_dir=$1 kernel_pkg stage
+  local out_dir=$1 kernel_pkg stage initrd_modules
+  read -ra initrd_modules <<<"$MODULES"
   kernel_pkg=$(newest_package "^linux-image-6\.1\.0-[0-9]+-cloud-${DEB_ARCH}\$")
   [ -n "$kernel_pkg" ] || die "no linux-image-6.1.0-*-cloud-$DEB_ARCH package in the apt lists (run images/setup-deps.sh)"
   fetch_debs "$DEB_ARCH" "$kernel_pkg" busybox-static dropbear-bin libtomcrypt1 libtommath1 zlib1g libcrypt1 libc6 \
@@ -186,14 +188,14 @@ build_image() {
   unpack_debs "$DEB_ARCH" "$WORK/busybox" busybox-static
   cp "$WORK"/kernel/boot/vmlinuz-* "$stage/vmlinuz"
   log "kernel $kernel_pkg"
-  make_initrd "$WORK/kernel" "$WORK/busybox" "$stage/initrd.img" $MODULES
+  make_initrd "$WORK/kernel" "$WORK/busybox" "$stage/initrd.img" "${initrd_modules[@]}"
   base_rootfs "$WORK/rootfs"
   if declare -F recipe_rootfs >/dev/null; then
     recipe_rootfs "$WORK/rootfs"
   fi
   make_disk "$WORK/rootfs" "$stage/disk.qcow2"
   write_manifest "$stage"
-  rm -rf "$out_dir/$IMAGE_NAME"
+  rm -rf "${out_dir:?}/${IMAGE_NAME:?}"
   mv "$stage" "$out_dir/$IMAGE_NAME"
   log "built $IMAGE_NAME: vmlinuz $(du -h "$out_dir/$IMAGE_NAME/vmlinuz" | cut -f1), initrd $(du -h "$out_dir/$IMAGE_NAME/initrd.img" | cut -f1), disk $(du -h "$out_dir/$IMAGE_NAME/disk.qcow2" | cut -f1)"
 }

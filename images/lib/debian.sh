@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Debian system images (recipes that set BUILDER=debian); sourced by build-image.sh after lib/build.sh
 # and the recipe. mmdebstrap installs a real Debian (systemd, OpenSSH, a JRE, ...) from the Debian
 # archive into a directory; its kernel and initramfs-tools initrd go next to the disk for QEMU's
@@ -108,6 +109,7 @@ debian_ca_certificates() {
     [ -e "$d" ] || native=0
   done
   command -v openssl >/dev/null && command -v unshare >/dev/null || native=0
+  # shellcheck disable=SC2016 # the script in single quotes is the inner bash's, which expands it
   if [ "$native" = 1 ] && unshare --mount --propagation private bash -euc '
       r=$1
       for d in /usr/share/ca-certificates /usr/local/share/ca-certificates /etc/ssl/certs; do
@@ -340,6 +342,7 @@ build_image() {
   local include="${packages[*]}"
   unset IFS
   local g="$DEBIAN_GUEST_DIR"
+  # shellcheck disable=SC2016 # the hooks in single quotes are mmdebstrap's shell's: it expands their "$1"
   hooks=(
     # merged /usr by symlinks, without the usrmerge package (its conversion is slow under qemu-user)
     --hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr
@@ -370,7 +373,7 @@ build_image() {
     done
     debian_unmount "$rootfs" || die "cannot unmount what is mounted below $rootfs"
     rm -rf "$rootfs"
-    if mmdebstrap $(case "${TT_BUILD_VERBOSE:-}" in 2) echo --debug ;; ?*) echo --verbose ;; *) echo --quiet ;; esac) \
+    if mmdebstrap "$(case "${TT_BUILD_VERBOSE:-}" in 2) echo --debug ;; ?*) echo --verbose ;; *) echo --quiet ;; esac)" \
         --variant=apt --arch="$DEB_ARCH" --include="$include" --aptopt='Acquire::Retries "3"' \
         --skip=essential/unlink --skip=cleanup/apt/cache --dpkgopt=force-unsafe-io \
         "${hooks[@]}" "$DEBIAN_SUITE" "$rootfs" - <<<"$sources" 2> >(tee "$WORK/mmdebstrap.err" >&2) >&2; then
@@ -380,8 +383,10 @@ build_image() {
     # A mirror whose -updates or -security index for this architecture does not match its Release
     # file ("Mirror sync in progress?") fails apt-get update: build without that suite then.
     bad=$(sed -n 's|^E: Failed to fetch .*/dists/\([a-z]*-[a-z]*\)/main/binary-.*|\1|p' "$WORK/mmdebstrap.err" | sort -u)
-    [ -n "$bad" ] && [ "$attempt" -lt 3 ] || die "mmdebstrap failed"
-    log "WARNING: the mirror's index of $(echo $bad) for $DEB_ARCH is broken; building without it"
+    if [ -z "$bad" ] || [ "$attempt" -ge 3 ]; then
+      die "mmdebstrap failed"
+    fi
+    log "WARNING: the mirror's index of ${bad//$'\n'/ } for $DEB_ARCH is broken; building without it"
     for suite in $bad; do
       [ "$suite" = "$DEBIAN_SUITE" ] && die "mmdebstrap failed: the mirror's $DEBIAN_SUITE index is broken"
       suites=("${suites[@]/$suite}")
@@ -389,7 +394,9 @@ build_image() {
     local kept=()
     for suite in "${suites[@]}"; do [ -n "$suite" ] && kept+=("$suite"); done
     suites=("${kept[@]}")
-    debian_unmount "$rootfs" && debian_pool_out "$rootfs" "$DEBIAN_POOL" 2>/dev/null || true
+    if debian_unmount "$rootfs"; then
+      debian_pool_out "$rootfs" "$DEBIAN_POOL" 2>/dev/null || true
+    fi
   done
   log "mmdebstrap took $((SECONDS - t0)) s"
   debian_pool_out "$rootfs" "$DEBIAN_POOL"
@@ -398,7 +405,7 @@ build_image() {
   t0=$SECONDS
   debian_ca_certificates "$rootfs"
   log "certificates took $((SECONDS - t0)) s"
-  kver=$(cd "$rootfs/boot" && ls vmlinu[xz]-* | sed 's/^vmlinu[xz]-//' | sort -V | tail -1)
+  kver=$(find "$rootfs/boot" -maxdepth 1 -name 'vmlinu[xz]-*' -printf '%f\n' | sed 's/^vmlinu[xz]-//' | sort -V | tail -1)
   [ -n "$kver" ] || die "no kernel in $rootfs/boot"
   case "$kver" in
     "$want_series".*) ;;
@@ -415,7 +422,7 @@ build_image() {
   fi
   debian_disk "$rootfs" "$kver" "$stage/disk.qcow2"
   debian_write_manifest "$stage"
-  rm -rf "$out_dir/$IMAGE_NAME"
+  rm -rf "${out_dir:?}/${IMAGE_NAME:?}"
   mv "$stage" "$out_dir/$IMAGE_NAME"
   log "built $IMAGE_NAME (kernel $kver, boot: $BOOT): $(cd "$out_dir/$IMAGE_NAME" && du -h --apparent-size -- * | awk '{printf "%s %s, ", $2, $1}')disk virtual size $DISK_SIZE"
 }

@@ -32,8 +32,7 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
                 servers.add(s.strip());
             }
         }
-        require(f.token == null || f.tokenFile == null, "give --token or --token-file, not both");
-        require(!f.open || (f.token == null && f.tokenFile == null), "--open serves without a token: drop --token");
+        f.tokens.check();
         require(f.hostToken == null || f.hostTokenFile == null, "give --host-token or --host-token-file, not both");
         require(f.defaultLifetime > 0 && f.defaultLifetime <= f.maxLifetime,
                 "--default-lifetime must be positive and at most --max-lifetime");
@@ -41,14 +40,14 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
         Path dataDir = (f.dataDir != null ? f.dataDir : ServerMain.defaultStateDir("backend"))
                 .toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
-        String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, dataDir.resolve("token"));
+        String token = f.tokens.apiToken(dataDir.resolve("token"));
         String hostToken = Tokens.resolve(f.hostToken, f.hostTokenFile, Tokens.machinePoolTokenFile());
         TlsIdentity identity = f.tls.identity(dataDir, "tt-backend", listen[0]);
         String dbPassword = f.dbPasswordFile == null ? null
                 : Files.readString(f.dbPasswordFile, StandardCharsets.UTF_8).strip();
         return new BackendConfig(listen[0], Integer.parseInt(listen[1]), servers, token, hostToken, dataDir, f.dbUrl,
                 f.dbUser, dbPassword, f.defaultLifetime, f.maxLifetime, f.defaultMemMib,
-                Tokens.resolve(null, f.metricsTokenFile, dataDir.resolve("metrics-token")), identity,
+                f.tokens.metricsToken(dataDir), identity,
                 f.tls.serving(identity, false), f.portFile.path());
     }
 

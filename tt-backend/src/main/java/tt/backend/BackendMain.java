@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import tt.server.PortFileOption;
 import tt.server.ServerMain;
 import tt.server.TlsOptions;
+import tt.server.TokenOptions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -31,11 +32,8 @@ public final class BackendMain implements Callable<Integer> {
             description = "tt-host daemons of the pool, comma-separated; more can be added with 'tt host add'.")
     List<String> serverSet = List.of();
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "The admin API token.")
-    String token;
-
-    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the admin API token from this file.")
-    Path tokenFile;
+    @Mixin
+    TokenOptions tokens = new TokenOptions();
 
     @Option(names = "--host-token", paramLabel = "TOKEN",
             description = "The token the hosts expect (default: the machine's pool token).")
@@ -69,14 +67,6 @@ public final class BackendMain implements Callable<Integer> {
     @Option(names = "--default-mem", defaultValue = "512", paramLabel = "MIB",
             description = "Memory of a VM that asks for none (default: ${DEFAULT-VALUE} MiB).")
     int defaultMemMib;
-
-    @Option(names = "--metrics-token-file", paramLabel = "FILE",
-            description = "The token a Prometheus scraper sends for GET /metrics (default: made and kept in"
-                    + " DATA_DIR/metrics-token).")
-    Path metricsTokenFile;
-
-    @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
-    boolean open;
 
     @Mixin
     PortFileOption portFile = new PortFileOption();

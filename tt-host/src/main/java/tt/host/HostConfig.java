@@ -28,8 +28,7 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         require(f.defaultMemMib >= 64, "--default-mem must be at least 64 MiB");
         require(f.bootTimeoutSeconds > 0, "--boot-timeout must be positive");
         require(Set.of("on", "off").contains(f.snapshots), "--snapshots must be on or off");
-        require(f.token == null || f.tokenFile == null, "give --token or --token-file, not both");
-        require(!f.open || (f.token == null && f.tokenFile == null), "--open serves without a token: drop --token");
+        f.tokens.check();
         String[] range = f.portRange.split("-", -1);
         require(range.length == 2 && range[0].matches("\\d{1,5}") && range[1].matches("\\d{1,5}"),
                 "--port-range must look like 30000-32767");
@@ -38,13 +37,12 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
         Files.createDirectories(stateDir);
         TlsIdentity identity = f.tls.identity(stateDir, "tt-host " + f.servAddr + ":" + f.servPort, f.servAddr);
         Path poolToken = Tokens.machinePoolTokenFile();
-        String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, poolToken);
-        String tokenSource = f.open ? "OPEN, no token" : f.token != null ? "token from --token"
-                : f.tokenFile != null ? "token from " + f.tokenFile : "the machine's pool token in " + poolToken;
+        String token = f.tokens.apiToken(poolToken);
+        String tokenSource = f.tokens.apiTokenSource("the machine's pool token", poolToken);
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
                 f.servPort, stateDir, token, tokenSource, f.accel, Integer.parseInt(range[0]),
                 Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds, "on".equals(f.snapshots),
-                Tokens.resolve(null, f.metricsTokenFile, stateDir.resolve("metrics-token")), identity,
+                f.tokens.metricsToken(stateDir), identity,
                 f.tls.serving(identity, true), f.portFile.path());
     }
 

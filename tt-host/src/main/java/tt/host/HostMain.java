@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 import tt.server.PortFileOption;
 import tt.server.ServerMain;
 import tt.server.TlsOptions;
+import tt.server.TokenOptions;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -54,25 +55,14 @@ public final class HostMain implements Callable<Integer> {
                     + " (default: $XDG_STATE_HOME/tt/host-PORT or ~/.local/state/tt/host-PORT).")
     Path stateDir;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "API token clients must send.")
-    String token;
-
-    @Option(names = "--token-file", paramLabel = "FILE", description = "Read the API token from this file.")
-    Path tokenFile;
-
-    @Option(names = "--metrics-token-file", paramLabel = "FILE",
-            description = "The token a Prometheus scraper sends for GET /metrics (default: made and kept in"
-                    + " STATE_DIR/metrics-token).")
-    Path metricsTokenFile;
+    @Mixin
+    TokenOptions tokens = new TokenOptions();
 
     @Mixin
     PortFileOption portFile = new PortFileOption();
 
     @Mixin
     TlsOptions tls = new TlsOptions();
-
-    @Option(names = "--open", description = "Serve the API WITHOUT a token (trusted networks only).")
-    boolean open;
 
     @Option(names = "--accel", defaultValue = "auto", paramLabel = "auto|kvm|tcg",
             description = "QEMU accelerator; auto probes whether KVM really works (default: ${DEFAULT-VALUE}).")

@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * controller shows it and recovers.
  */
 @WithJenkins
-class TtCloudFieldDefectsTest {
+class TtCloudFieldDefectsIT {
 
     private static TtPool pool;
 

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * After a controller restart, the sweep deletes this Jenkins' agent ENVs that no node uses and
  * removes nodes whose ENV is gone, and leaves other controllers' ENVs alone.
  */
-class TtOrphanSweepTest {
+class TtOrphanSweepIT {
 
     @RegisterExtension
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();

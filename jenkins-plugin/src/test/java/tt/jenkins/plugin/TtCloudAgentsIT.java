@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real builds on real TT VMs: a freestyle and a Pipeline build, one-shot deletion, caps, ENV steps. */
 @WithJenkins
-class TtCloudAgentsTest {
+class TtCloudAgentsIT {
 
     private static TtPool pool;
 

@@ -23,7 +23,7 @@ import java.util.List;
  * Target: under the boot time plus 2 s.
  */
 @WithJenkins
-class AgentLaunchBenchmarkTest {
+class AgentLaunchBenchmarkIT {
 
     private static final int ROUNDS = 3;
 

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The shared library from this working tree, loaded by Jenkins and run against the plugin and a real pool. */
 @WithJenkins
-class PipelineLibraryTest {
+class PipelineLibraryIT {
 
     @Test
     void ttEnvRunsABranchPerOsOnTtAgentsAndTtEnvRunCleansUp(JenkinsRule r, @TempDir Path tmp) throws Exception {
