@@ -16,7 +16,7 @@ import tt.backend.api.WarmResource;
 import tt.backend.auth.Tokens;
 import tt.backend.db.AuditStore;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.db.TokenStore;
 import tt.backend.db.WarmStore;
 import tt.backend.env.EnvService;
@@ -66,7 +66,7 @@ public final class EnvStack implements AutoCloseable {
 
     public static EnvStack start(Settings s, MeterRegistry registry) {
         Database db = Database.open(s.dataDir(), s.dbUrl(), s.dbUser(), s.dbPassword());
-        Store store = new Store(db);
+        PoolStore store = new PoolStore(db);
         Clock clock = Clock.systemUTC();
         EnvService[] envRef = new EnvService[1];
         HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].reconciler().sharesHeldOn(hostId),

@@ -35,7 +35,7 @@ final class Jdbc {
             }
             return out;
         } catch (SQLException e) {
-            throw new Store.StoreException(e);
+            throw new PoolStore.StoreException(e);
         }
     }
 
@@ -44,7 +44,7 @@ final class Jdbc {
             binder.bind(ps);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new Store.StoreException(e);
+            throw new PoolStore.StoreException(e);
         }
     }
 }

@@ -9,7 +9,7 @@ import tt.api.Capacity;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvState;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 import tt.server.NotFoundException;
@@ -52,7 +52,7 @@ class EnvDeletionTest {
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
-        Store store = new Store(db);
+        PoolStore store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
         pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), Clock.systemUTC());

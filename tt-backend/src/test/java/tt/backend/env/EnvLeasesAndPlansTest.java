@@ -9,7 +9,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvPlan;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
 import tt.server.Caller;
@@ -47,7 +47,7 @@ class EnvLeasesAndPlansTest {
     @TempDir
     Path dir;
     private Database db;
-    private Store store;
+    private PoolStore store;
     private HostPool pool;
     private EnvService envs;
     private SimulatedHost host;
@@ -56,7 +56,7 @@ class EnvLeasesAndPlansTest {
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
-        store = new Store(db);
+        store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
         pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), clock);
@@ -95,7 +95,7 @@ class EnvLeasesAndPlansTest {
         assertEquals(made.plusSeconds(58), renewed.leaseExpiresAt(), renewed.toString());
         clock.advance(Duration.ofSeconds(3));
         envs.expire();
-        assertEquals(List.of("KEPT"), store.envs().stream().map(Store.Env::name).toList(),
+        assertEquals(List.of("KEPT"), store.envs().stream().map(PoolStore.Env::name).toList(),
                 "the renewed ENV lives on, the abandoned one is gone");
         assertEquals(1, host.vmCount(), "and its VM with it");
         ConflictException noLease = assertThrows(ConflictException.class, () -> {
@@ -145,7 +145,7 @@ class EnvLeasesAndPlansTest {
         QuotaException life = assertThrows(QuotaException.class, () -> envs.create(new EnvCreateRequest("LONG",
                 List.of("sim"), null, 1, 64, null, null, null, 60, 1), "bot", quota, 0));
         assertTrue(life.getMessage().contains("at most 30 minutes' lifetime"), life.getMessage());
-        assertEquals(List.of("ONE"), store.envs().stream().map(Store.Env::name).toList(), "a refusal makes nothing");
+        assertEquals(List.of("ONE"), store.envs().stream().map(PoolStore.Env::name).toList(), "a refusal makes nothing");
     }
 
     @Test

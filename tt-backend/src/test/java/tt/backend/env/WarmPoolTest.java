@@ -12,7 +12,7 @@ import tt.api.EnvState;
 import tt.api.VmInfo;
 import tt.api.WarmPoolStatus;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.db.WarmStore;
 import tt.backend.hosts.HostAccess;
 import tt.backend.hosts.HostPool;
@@ -56,7 +56,7 @@ class WarmPoolTest {
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
-        Store store = new Store(db);
+        PoolStore store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
         pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), clock);
