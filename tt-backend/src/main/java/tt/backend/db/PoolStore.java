@@ -54,11 +54,11 @@ public final class PoolStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Database db;
-    private final Jdbc jdbc;
+    private final SqlStatements statements;
 
     public PoolStore(Database db) {
         this.db = db;
-        this.jdbc = new Jdbc(db);
+        this.statements = new SqlStatements(db);
     }
 
     /** This database's own id, made on first use: its ENV service tags its VMs with it. */
@@ -318,12 +318,12 @@ public final class PoolStore {
         return ports;
     }
 
-    private <T> List<T> query(String sql, Jdbc.Binder binder, Jdbc.Row<T> row) {
-        return jdbc.query(sql, binder, row);
+    private <T> List<T> query(String sql, SqlStatements.Binder binder, SqlStatements.Row<T> row) {
+        return statements.query(sql, binder, row);
     }
 
-    private int update(String sql, Jdbc.Binder binder) {
-        return jdbc.update(sql, binder);
+    private int update(String sql, SqlStatements.Binder binder) {
+        return statements.update(sql, binder);
     }
 
     /** A database failure: the state could not be read or written. */
