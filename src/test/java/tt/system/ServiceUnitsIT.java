@@ -7,7 +7,7 @@ import tt.api.VmState;
 import tt.client.HostClient;
 import tt.client.ServerTrust;
 import tt.server.TlsIdentity;
-import tt.server.Tokens;
+import tt.server.TokenFiles;
 import tt.testkit.PortFile;
 import tt.testkit.Repo;
 import tt.testkit.Requirements;
@@ -104,7 +104,7 @@ class ServiceUnitsIT {
 
     private static HostClient client(Path state, int port) throws Exception {
         TlsIdentity own = TlsIdentity.fromFiles(state.resolve("tls/cert.pem"), state.resolve("tls/key.pem"));
-        String token = Files.readString(Tokens.machinePoolTokenFile()).strip();
+        String token = Files.readString(TokenFiles.machinePoolTokenFile()).strip();
         return new HostClient(URI.create("https://127.0.0.1:" + port), token,
                 ServerTrust.pinned(own.fingerprint()).presenting(own.keyManagers()));
     }

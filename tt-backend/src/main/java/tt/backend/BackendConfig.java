@@ -4,7 +4,7 @@ import tt.api.ServerAddress;
 import tt.server.ServerMain;
 import tt.server.ServerTls;
 import tt.server.TlsIdentity;
-import tt.server.Tokens;
+import tt.server.TokenFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,14 +41,14 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
         Path dataDir = (f.dataDir != null ? f.dataDir : ServerMain.defaultStateDir("backend"))
                 .toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
-        String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, dataDir.resolve("token"));
-        String hostToken = Tokens.resolve(f.hostToken, f.hostTokenFile, Tokens.machinePoolTokenFile());
+        String token = f.open ? null : TokenFiles.resolve(f.token, f.tokenFile, dataDir.resolve("token"));
+        String hostToken = TokenFiles.resolve(f.hostToken, f.hostTokenFile, TokenFiles.machinePoolTokenFile());
         TlsIdentity identity = f.tls.identity(dataDir, "tt-backend", listen[0]);
         String dbPassword = f.dbPasswordFile == null ? null
                 : Files.readString(f.dbPasswordFile, StandardCharsets.UTF_8).strip();
         return new BackendConfig(listen[0], Integer.parseInt(listen[1]), servers, token, hostToken, dataDir, f.dbUrl,
                 f.dbUser, dbPassword, f.defaultLifetime, f.maxLifetime, f.defaultMemMib,
-                Tokens.resolve(null, f.metricsTokenFile, dataDir.resolve("metrics-token")), identity,
+                TokenFiles.resolve(null, f.metricsTokenFile, dataDir.resolve("metrics-token")), identity,
                 f.tls.serving(identity, false), f.portFile.path());
     }
 

@@ -5,7 +5,7 @@ import tt.local.LocalDaemons;
 import tt.server.ServerMain;
 import tt.server.ServerTls;
 import tt.server.TlsIdentity;
-import tt.server.Tokens;
+import tt.server.TokenFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,14 +37,14 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
                 .toAbsolutePath().normalize();
         Files.createDirectories(stateDir);
         TlsIdentity identity = f.tls.identity(stateDir, "tt-host " + f.servAddr + ":" + f.servPort, f.servAddr);
-        Path poolToken = Tokens.machinePoolTokenFile();
-        String token = f.open ? null : Tokens.resolve(f.token, f.tokenFile, poolToken);
+        Path poolToken = TokenFiles.machinePoolTokenFile();
+        String token = f.open ? null : TokenFiles.resolve(f.token, f.tokenFile, poolToken);
         String tokenSource = f.open ? "OPEN, no token" : f.token != null ? "token from --token"
                 : f.tokenFile != null ? "token from " + f.tokenFile : "the machine's pool token in " + poolToken;
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,
                 f.servPort, stateDir, token, tokenSource, f.accel, Integer.parseInt(range[0]),
                 Integer.parseInt(range[1]), f.defaultMemMib, f.bootTimeoutSeconds, "on".equals(f.snapshots),
-                Tokens.resolve(null, f.metricsTokenFile, stateDir.resolve("metrics-token")), identity,
+                TokenFiles.resolve(null, f.metricsTokenFile, stateDir.resolve("metrics-token")), identity,
                 f.tls.serving(identity, true), f.portFile.path());
     }
 
