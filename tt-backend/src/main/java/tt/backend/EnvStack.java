@@ -13,7 +13,7 @@ import tt.backend.api.EnvResource;
 import tt.backend.api.PoolResource;
 import tt.backend.api.TokenResource;
 import tt.backend.api.WarmResource;
-import tt.backend.auth.Tokens;
+import tt.backend.auth.TokenAuthority;
 import tt.backend.db.AuditStore;
 import tt.backend.db.Database;
 import tt.backend.db.PoolStore;
@@ -51,10 +51,10 @@ public final class EnvStack implements AutoCloseable {
     private final HostPool pool;
     private final EnvService envs;
     private final WarmPool warm;
-    private final Tokens tokens;
+    private final TokenAuthority tokens;
     private final ScheduledExecutorService reaper;
 
-    private EnvStack(Database db, HostPool pool, EnvService envs, WarmPool warm, Tokens tokens,
+    private EnvStack(Database db, HostPool pool, EnvService envs, WarmPool warm, TokenAuthority tokens,
                      ScheduledExecutorService reaper) {
         this.db = db;
         this.pool = pool;
@@ -111,7 +111,7 @@ public final class EnvStack implements AutoCloseable {
                 LOG.error("refilling the warm pools failed", e);
             }
         }, 2, 2, TimeUnit.SECONDS);
-        Tokens tokens = new Tokens(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db), Clock.systemUTC());
+        TokenAuthority tokens = new TokenAuthority(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db), Clock.systemUTC());
         LOG.info("ENVs over {} hosts, state in {}", pool.status().size(), db.describe());
         return new EnvStack(db, pool, envs, warm, tokens, reaper);
     }
