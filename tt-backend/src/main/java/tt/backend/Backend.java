@@ -22,26 +22,26 @@ final class Backend implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
-    private final EnvStack stack;
+    private final ClientApi clientApi;
     private final ApiServer api;
     private final LocalPublication local;
 
-    private Backend(EnvStack stack, ApiServer api, LocalPublication local) {
-        this.stack = stack;
+    private Backend(ClientApi clientApi, ApiServer api, LocalPublication local) {
+        this.clientApi = clientApi;
         this.api = api;
         this.local = local;
     }
 
     static Backend start(BackendConfig config) throws Exception {
         Metrics metrics = new Metrics();
-        EnvStack stack = EnvStack.start(new EnvStack.Settings(config.dataDir(), config.dbUrl(), config.dbUser(),
+        ClientApi clientApi = ClientApi.start(new ClientApi.Settings(config.dataDir(), config.dbUrl(), config.dbUser(),
                 config.dbPassword(), config.token(),
                 new HostAccess(config.hostToken(), config.identity().keyManagers(), System.getenv()), config.servers(),
                 new EnvService.Limits(config.defaultLifetime(), config.maxLifetime(), config.defaultMemMib())),
                 metrics.registry());
         String version = Backend.class.getPackage().getImplementationVersion();
-        List<Object> resources = new ArrayList<>(stack.resources(version == null ? "dev" : version));
-        resources.add(new PoolImagesResource(stack::images));
+        List<Object> resources = new ArrayList<>(clientApi.resources(version == null ? "dev" : version));
+        resources.add(new PoolImagesResource(clientApi::images));
         resources.add(new MetricsResource(metrics, config.metricsToken()));
         resources.add(metrics.apiLatency());
         resources.add(OpenApiResource.of(version == null ? "dev" : version, resources.stream()
@@ -53,14 +53,14 @@ final class Backend implements AutoCloseable {
         ApiServer api = null;
         try {
             api = ApiServer.start(config.listenAddress(), config.listenPort(), config.serving(),
-                    config.token() == null ? null : stack.authenticator(), resources.toArray());
+                    config.token() == null ? null : clientApi.authenticator(), resources.toArray());
             local.listening(api.port());
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
             }
             local.close();
-            stack.close();
+            clientApi.close();
             throw e;
         }
         if (config.serving() != null) {
@@ -72,7 +72,7 @@ final class Backend implements AutoCloseable {
                     + " readable)", config.listenAddress(), api.port(),
                     config.token() == null ? "OPEN, no token" : "token required");
         }
-        return new Backend(stack, api, local);
+        return new Backend(clientApi, api, local);
     }
 
     @Override
@@ -80,6 +80,6 @@ final class Backend implements AutoCloseable {
         LOG.info("tt-backend stopping; ENVs stay on their hosts and in the database");
         api.close();
         local.close();
-        stack.close();
+        clientApi.close();
     }
 }

@@ -38,9 +38,9 @@ import java.util.concurrent.TimeUnit;
  * a database. tt-backend serves it over all hosts; tt-host serves the very same over itself alone,
  * so that the client talks to either.
  */
-public final class EnvStack implements AutoCloseable {
+public final class ClientApi implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EnvStack.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClientApi.class);
 
     /** Where the state lives and what the pool is made of. */
     public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminToken,
@@ -54,7 +54,7 @@ public final class EnvStack implements AutoCloseable {
     private final TokenAuthority tokens;
     private final ScheduledExecutorService reaper;
 
-    private EnvStack(Database db, HostPool pool, EnvService envs, WarmPool warm, TokenAuthority tokens,
+    private ClientApi(Database db, HostPool pool, EnvService envs, WarmPool warm, TokenAuthority tokens,
                      ScheduledExecutorService reaper) {
         this.db = db;
         this.pool = pool;
@@ -64,7 +64,7 @@ public final class EnvStack implements AutoCloseable {
         this.reaper = reaper;
     }
 
-    public static EnvStack start(Settings s, MeterRegistry registry) {
+    public static ClientApi start(Settings s, MeterRegistry registry) {
         Database db = Database.open(s.dataDir(), s.dbUrl(), s.dbUser(), s.dbPassword());
         PoolStore store = new PoolStore(db);
         Clock clock = Clock.systemUTC();
@@ -113,7 +113,7 @@ public final class EnvStack implements AutoCloseable {
         }, 2, 2, TimeUnit.SECONDS);
         TokenAuthority tokens = new TokenAuthority(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db), Clock.systemUTC());
         LOG.info("ENVs over {} hosts, state in {}", pool.status().size(), db.describe());
-        return new EnvStack(db, pool, envs, warm, tokens, reaper);
+        return new ClientApi(db, pool, envs, warm, tokens, reaper);
     }
 
     /**
