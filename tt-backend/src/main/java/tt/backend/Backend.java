@@ -7,7 +7,7 @@ import tt.backend.api.OpenApiResource;
 import tt.backend.api.PoolImagesResource;
 import tt.backend.env.EnvService;
 import tt.local.LocalDaemons;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.server.ApiServer;
 import tt.server.LocalPublication;
 import tt.server.Metrics;
@@ -36,7 +36,7 @@ final class Backend implements AutoCloseable {
         Metrics metrics = new Metrics();
         ClientApi clientApi = ClientApi.start(new ClientApi.Settings(config.dataDir(), config.dbUrl(), config.dbUser(),
                 config.dbPassword(), config.token(),
-                new HostAccess(config.hostToken(), config.identity().keyManagers(), System.getenv()), config.servers(),
+                new HostConnector(config.hostToken(), config.identity().keyManagers(), System.getenv()), config.servers(),
                 new EnvService.Limits(config.defaultLifetime(), config.maxLifetime(), config.defaultMemMib())),
                 metrics.registry());
         String version = Backend.class.getPackage().getImplementationVersion();

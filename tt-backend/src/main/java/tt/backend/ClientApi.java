@@ -21,7 +21,7 @@ import tt.backend.db.TokenStore;
 import tt.backend.db.WarmStore;
 import tt.backend.env.EnvService;
 import tt.backend.env.WarmPool;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.server.AuditFilter;
 import tt.server.Authenticator;
@@ -44,7 +44,7 @@ public final class ClientApi implements AutoCloseable {
 
     /** Where the state lives and what the pool is made of. */
     public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminToken,
-                           HostAccess hostAccess, List<String> servers, EnvService.Limits limits) {
+                           HostConnector hostConnector, List<String> servers, EnvService.Limits limits) {
     }
 
     private final Database db;
@@ -69,7 +69,7 @@ public final class ClientApi implements AutoCloseable {
         PoolStore store = new PoolStore(db);
         Clock clock = Clock.systemUTC();
         EnvService[] envRef = new EnvService[1];
-        HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].reconciler().sharesHeldOn(hostId),
+        HostPool pool = new HostPool(store, s.hostConnector(), hostId -> envRef[0].reconciler().sharesHeldOn(hostId),
                 clock);
         Object placementLock = new Object();
         WarmPool warm = new WarmPool(new WarmStore(db), pool, placementLock, store.instanceId(),

@@ -3,7 +3,7 @@ package tt.standalone;
 import tt.api.ServerAddress;
 import tt.backend.ClientApi;
 import tt.backend.env.EnvService;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.host.HostExtension;
 import tt.server.Authenticator;
 
@@ -26,7 +26,7 @@ final class SingleHostClientApi implements HostExtension.Served {
 
     static SingleHostClientApi start(HostExtension.Host host) {
         ClientApi clientApi = ClientApi.start(new ClientApi.Settings(host.stateDir().resolve("envs"), null, null, null,
-                host.token(), new HostAccess(host.token(), host.keyManagers(), System.getenv()), List.of(),
+                host.token(), new HostConnector(host.token(), host.keyManagers(), System.getenv()), List.of(),
                 new EnvService.Limits(120, 10080, host.defaultMemMib())), host.registry());
         return new SingleHostClientApi(clientApi, host.version());
     }

@@ -68,7 +68,7 @@ public final class HostPool implements AutoCloseable {
     }
 
     private final PoolStore store;
-    private final HostAccess access;
+    private final HostConnector connector;
     private final Function<String, Map<String, Capacity>> sharesHeldOn;
     private final Clock clock;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
@@ -83,10 +83,10 @@ public final class HostPool implements AutoCloseable {
      * @param sharesHeldOn what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger
      * @param clock        what stamps each poll, for the listener to tell VMs made after it
      */
-    public HostPool(PoolStore store, HostAccess access, Function<String, Map<String, Capacity>> sharesHeldOn,
+    public HostPool(PoolStore store, HostConnector connector, Function<String, Map<String, Capacity>> sharesHeldOn,
                     Clock clock) {
         this.store = store;
-        this.access = access;
+        this.connector = connector;
         this.sharesHeldOn = sharesHeldOn;
         this.clock = clock;
     }
@@ -111,7 +111,7 @@ public final class HostPool implements AutoCloseable {
         }
         PoolStore.Host row = given;
         if (!plainHttp) {
-            JoinToken token = joinToken != null ? joinToken : access.localJoinToken(given).orElseThrow(() ->
+            JoinToken token = joinToken != null ? joinToken : connector.localJoinToken(given).orElseThrow(() ->
                     new IllegalArgumentException("host " + given.id() + " must be joined to this backend: give its"
                             + " join token, tt host add " + given.id() + " --join-token TOKEN (tt-host logs where it"
                             + " keeps it: STATE_DIR/join-token on the host)"));
@@ -182,7 +182,7 @@ public final class HostPool implements AutoCloseable {
     private synchronized void joinLocally(Member m) {
         PoolStore.Host row = m.row;
         if (row.fingerprint() == null) {
-            join(row, access.localJoinToken(row).orElseThrow(() -> new NotJoinedException(row)));
+            join(row, connector.localJoinToken(row).orElseThrow(() -> new NotJoinedException(row)));
         }
     }
 
@@ -192,17 +192,17 @@ public final class HostPool implements AutoCloseable {
      */
     private synchronized PoolStore.Host join(PoolStore.Host row, JoinToken token) {
         try {
-            access.join(row, token);
+            connector.join(row, token);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot join host " + row.id() + ": " + OfflineReason.of(e,
-                    HostAccess.base(row)), e);
+                    HostConnector.base(row)), e);
         }
         PoolStore.Host joined = row.joined(token.hostFingerprint());
         store.setHostFingerprint(row.id(), joined.fingerprint());
         Member m = members.get(row.id());
         if (m != null) {
             m.row = joined;
-            m.client = access.client(joined);
+            m.client = connector.client(joined);
         }
         LOG.info("host {} joined: it presents {}", row.id(), joined.fingerprint());
         return joined;
@@ -221,7 +221,7 @@ public final class HostPool implements AutoCloseable {
     }
 
     private void admit(PoolStore.Host row) {
-        members.putIfAbsent(row.id(), new Member(row, access.client(row)));
+        members.putIfAbsent(row.id(), new Member(row, connector.client(row)));
     }
 
     private void pollAll() {

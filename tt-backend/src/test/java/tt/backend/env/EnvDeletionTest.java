@@ -10,7 +10,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvState;
 import tt.backend.db.Database;
 import tt.backend.db.PoolStore;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.server.NotFoundException;
 import tt.testkit.SimulatedHost;
@@ -54,7 +54,7 @@ class EnvDeletionTest {
         db = Database.open(dir, null, null, null);
         PoolStore store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), Clock.systemUTC());
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), Clock.systemUTC());
         ref[0] = envs;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tt.api.VmState;
 import tt.backend.db.Database;
 import tt.backend.db.PoolStore;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ class EnvExpiryTest {
     void expiredEnvsAndTheirVmsAreDeletedOthersStay(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
             PoolStore store = new PoolStore(db);
-            HostPool pool = new HostPool(store, new HostAccess("token", null, Map.of()), host -> Map.of(),
+            HostPool pool = new HostPool(store, new HostConnector("token", null, Map.of()), host -> Map.of(),
                     Clock.systemUTC());
             EnvDeletion deletion = new EnvDeletion(store, pool, new VmCreations(), new SimpleMeterRegistry(),
                     Clock.systemUTC());

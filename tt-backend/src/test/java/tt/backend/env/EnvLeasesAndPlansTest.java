@@ -10,7 +10,7 @@ import tt.api.EnvInfo;
 import tt.api.EnvPlan;
 import tt.backend.db.Database;
 import tt.backend.db.PoolStore;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.server.Caller;
 import tt.server.ConflictException;
@@ -58,7 +58,7 @@ class EnvLeasesAndPlansTest {
         db = Database.open(dir, null, null, null);
         store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), clock);
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), clock);
         ref[0] = envs;

@@ -10,7 +10,7 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.backend.db.Database;
 import tt.backend.db.PoolStore;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.client.HostClient;
 import tt.testkit.ManualClock;
@@ -52,7 +52,7 @@ class HostReconcilerTest {
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
         store = new PoolStore(db);
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> Map.of(), clock);
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()), id -> Map.of(), clock);
         reconciler = new HostReconciler(store, pool, null, creations);
         host = SimulatedHost.start("sim-token", new Capacity(8, 8L * 1024 * 1024, 1L << 30), IMAGE);
         hostClient = new HostClient(URI.create("http://127.0.0.1:" + host.port()), "sim-token");

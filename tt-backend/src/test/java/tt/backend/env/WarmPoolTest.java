@@ -14,7 +14,7 @@ import tt.api.WarmPoolStatus;
 import tt.backend.db.Database;
 import tt.backend.db.PoolStore;
 import tt.backend.db.WarmStore;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.client.HostClient;
 import tt.server.InsufficientResourcesException;
@@ -58,7 +58,7 @@ class WarmPoolTest {
         db = Database.open(dir, null, null, null);
         PoolStore store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), clock);
         Object lock = new Object();
         warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64, clock);

@@ -23,7 +23,7 @@ import java.util.Optional;
  * @param identity  the backend's certificate and key, presented to the hosts
  * @param env       the environment, where the hosts of this machine publish their join tokens
  */
-public record HostAccess(String hostToken, KeyManager[] identity, Map<String, String> env) {
+public record HostConnector(String hostToken, KeyManager[] identity, Map<String, String> env) {
 
     /** The client of a host: pinned to its certificate once joined; unjoined, a client that refuses any certificate. */
     HostClient client(PoolStore.Host row) {
