@@ -9,7 +9,7 @@ import tt.backend.env.EnvService;
 import tt.local.LocalDaemons;
 import tt.backend.hosts.HostConnector;
 import tt.server.ApiServer;
-import tt.server.LocalPublication;
+import tt.server.DaemonFilePublisher;
 import tt.server.Metrics;
 import tt.server.MetricsResource;
 
@@ -24,12 +24,12 @@ final class Backend implements AutoCloseable {
 
     private final ClientApi clientApi;
     private final ApiServer api;
-    private final LocalPublication local;
+    private final DaemonFilePublisher publisher;
 
-    private Backend(ClientApi clientApi, ApiServer api, LocalPublication local) {
+    private Backend(ClientApi clientApi, ApiServer api, DaemonFilePublisher publisher) {
         this.clientApi = clientApi;
         this.api = api;
-        this.local = local;
+        this.publisher = publisher;
     }
 
     static Backend start(BackendConfig config) throws Exception {
@@ -46,20 +46,20 @@ final class Backend implements AutoCloseable {
         resources.add(metrics.apiLatency());
         resources.add(OpenApiResource.of(version == null ? "dev" : version, resources.stream()
                 .<Class<?>>map(Object::getClass).filter(c -> c.isAnnotationPresent(Path.class)).toList()));
-        LocalPublication local = new LocalPublication(config.portFile());
+        DaemonFilePublisher publisher = new DaemonFilePublisher(config.portFile());
         if (config.serving() != null) {
-            local.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
+            publisher.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
         }
         ApiServer api = null;
         try {
             api = ApiServer.start(config.listenAddress(), config.listenPort(), config.serving(),
                     config.token() == null ? null : clientApi.authenticator(), resources.toArray());
-            local.listening(api.port());
+            publisher.listening(api.port());
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
             }
-            local.close();
+            publisher.close();
             clientApi.close();
             throw e;
         }
@@ -72,14 +72,14 @@ final class Backend implements AutoCloseable {
                     + " readable)", config.listenAddress(), api.port(),
                     config.token() == null ? "OPEN, no token" : "token required");
         }
-        return new Backend(clientApi, api, local);
+        return new Backend(clientApi, api, publisher);
     }
 
     @Override
     public void close() {
         LOG.info("tt-backend stopping; ENVs stay on their hosts and in the database");
         api.close();
-        local.close();
+        publisher.close();
         clientApi.close();
     }
 }
