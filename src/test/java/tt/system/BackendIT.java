@@ -24,7 +24,7 @@ import tt.client.ServerTrust;
 import tt.testkit.BackendProcess;
 import tt.testkit.HostProcess;
 import tt.testkit.PostgresServer;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;

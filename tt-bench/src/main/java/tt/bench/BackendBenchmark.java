@@ -6,7 +6,7 @@ import tt.api.HostStatus;
 import tt.backend.placement.Placement;
 import tt.client.BackendClient;
 import tt.testkit.BackendProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.SimulatedHost;
 import tt.testkit.Wait;
 
@@ -41,7 +41,7 @@ final class BackendBenchmark {
         System.out.printf("tt-backend benchmark: %d simulated hosts (20 cpu, 5 GiB each), embedded database%n%n", HOSTS);
         placementAlone();
         List<SimulatedHost> hosts = new ArrayList<>();
-        Path data = Files.createDirectories(Repo.root().resolve("target/bench-backend")).resolve("db-" + System.nanoTime());
+        Path data = Files.createDirectories(Checkout.root().resolve("target/bench-backend")).resolve("db-" + System.nanoTime());
         try {
             for (int i = 0; i < HOSTS; i++) {
                 hosts.add(SimulatedHost.start("sim-token", new Capacity(20, 20L * 256 * 1024, 1L << 30), IMAGE));

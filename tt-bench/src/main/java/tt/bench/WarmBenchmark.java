@@ -4,7 +4,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.client.BackendClient;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.TinyImage;
 import tt.testkit.TinyPool;
 import tt.testkit.Wait;
@@ -29,7 +29,7 @@ final class WarmBenchmark {
     }
 
     static void run() throws Exception {
-        try (TinyPool pool = TinyPool.start(Repo.root().resolve("target/bench-warm"), 4, 4L * 1024 * 1024)) {
+        try (TinyPool pool = TinyPool.start(Checkout.root().resolve("target/bench-warm"), 4, 4L * 1024 * 1024)) {
             BackendClient client = pool.client();
             Wait.until("the tiny image's snapshot built", BOOT,
                     () -> pool.host().log().contains(" built: booted to its agent"));
