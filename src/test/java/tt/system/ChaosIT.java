@@ -153,8 +153,8 @@ class ChaosIT {
         String name = "chaos-" + n;
         int replicas = 1 + random.nextInt(2);
         boolean keep = random.nextInt(5) == 0 && journal.kept.size() < MAX_KEPT;
-        if (!create(name, () -> api.createEnv(new EnvCreateRequest(name, List.of("tinylinux"), null, 1, 256, null, null,
-                null, 30, replicas), ROOM_WAIT_SECONDS))) {
+        if (!create(name, () -> api.createEnv(EnvCreateRequest.builder(name).osPrefix("tinylinux").cpu(1).memMib(256)
+                .lifetimeMinutes(30).replicas(replicas).build(), ROOM_WAIT_SECONDS))) {
             return;
         }
         EnvInfo settled = awaitSettled(name);

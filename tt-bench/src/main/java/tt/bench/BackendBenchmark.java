@@ -55,7 +55,8 @@ final class BackendBenchmark {
                 List<Double> ready = new ArrayList<>();
                 for (int round = 0; round < 3; round++) {
                     long t0 = System.nanoTime();
-                    client.createEnv(new EnvCreateRequest("BIG", List.of("sim"), null, 1, 256, null, null, null, null, 1000));
+                    client.createEnv(EnvCreateRequest.builder("BIG").osPrefix("sim").cpu(1).memMib(256)
+                            .replicas(1000).build());
                     accepted.add((System.nanoTime() - t0) / 1e6);
                     client.env("BIG", 120);
                     ready.add((System.nanoTime() - t0) / 1e6);
@@ -65,7 +66,8 @@ final class BackendBenchmark {
                         + " every VM made by its host and reported ready in %.0f ms%n%n", median(accepted), median(ready));
 
                 for (int i = 0; i < 20; i++) {
-                    client.createEnv(new EnvCreateRequest("E" + i, List.of("sim"), null, 1, 256, null, null, null, null, 10));
+                    client.createEnv(EnvCreateRequest.builder("E" + i).osPrefix("sim").cpu(1).memMib(256)
+                            .replicas(10).build());
                 }
                 List<Double> status = latencies(() -> client.status());
                 List<Double> envs = latencies(() -> client.envs());

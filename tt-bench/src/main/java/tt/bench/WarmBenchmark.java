@@ -62,8 +62,7 @@ final class WarmBenchmark {
     private static double[] round(TinyPool pool, String name, boolean fromWarm) throws Exception {
         BackendClient client = pool.client();
         long t0 = System.nanoTime();
-        client.createEnv(new EnvCreateRequest(name, null, List.of(TinyImage.X86_64), null, null, null, null, null,
-                null, null));
+        client.createEnv(EnvCreateRequest.builder(name).images(TinyImage.X86_64).build());
         double answered = (System.nanoTime() - t0) / 1e9;
         long deadline = System.nanoTime() + BOOT.toNanos();
         EnvInfo env = client.env(name, 0);

@@ -142,6 +142,6 @@ class EnvDeletionTest {
     }
 
     private static EnvCreateRequest request(String name, int replicas) {
-        return new EnvCreateRequest(name, List.of("sim"), List.of(), 1, 64, null, List.of(), List.of(), null, replicas);
+        return EnvCreateRequest.builder(name).osPrefix("sim").cpu(1).memMib(64).replicas(replicas).build();
     }
 }

@@ -77,8 +77,8 @@ class EnvLeasesAndPlansTest {
     }
 
     private static EnvCreateRequest request(String name, int replicas, Integer leaseSeconds, Map<String, String> tags) {
-        return new EnvCreateRequest(name, List.of("sim"), null, 1, 64, null, null, null, null, replicas, leaseSeconds,
-                tags);
+        return EnvCreateRequest.builder(name).osPrefix("sim").cpu(1).memMib(64).replicas(replicas)
+                .leaseSeconds(leaseSeconds).tags(tags).build();
     }
 
     @Test
@@ -139,11 +139,11 @@ class EnvLeasesAndPlansTest {
                 quota, 0));
         assertEquals("the token of bot may hold at most 1 VMs; it holds 1 and asks for 1 more: delete ENVs first",
                 vms.getMessage());
-        QuotaException mem = assertThrows(QuotaException.class, () -> envs.create(new EnvCreateRequest("BIG",
-                List.of("sim"), null, 1, 256, null, null, null, null, 1), "bot", new Caller.Quota(null, 128, null), 0));
+        QuotaException mem = assertThrows(QuotaException.class, () -> envs.create(EnvCreateRequest.builder("BIG")
+                .osPrefix("sim").cpu(1).memMib(256).replicas(1).build(), "bot", new Caller.Quota(null, 128, null), 0));
         assertTrue(mem.getMessage().contains("at most 128 MiB of VM memory"), mem.getMessage());
-        QuotaException life = assertThrows(QuotaException.class, () -> envs.create(new EnvCreateRequest("LONG",
-                List.of("sim"), null, 1, 64, null, null, null, 60, 1), "bot", quota, 0));
+        QuotaException life = assertThrows(QuotaException.class, () -> envs.create(EnvCreateRequest.builder("LONG")
+                .osPrefix("sim").cpu(1).memMib(64).lifetimeMinutes(60).replicas(1).build(), "bot", quota, 0));
         assertTrue(life.getMessage().contains("at most 30 minutes' lifetime"), life.getMessage());
         assertEquals(List.of("ONE"), store.envs().stream().map(PoolStore.Env::name).toList(), "a refusal makes nothing");
     }
