@@ -15,7 +15,7 @@ import tt.jenkins.TtLabel;
 import tt.testkit.DebianImages;
 import tt.testkit.EchoAgent;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.TinyPool;
@@ -57,9 +57,9 @@ class AgentBootstrapIT {
     void uploadsStartsAndTalksToAJarInARealVm() throws Exception {
         Requirements.qemuAndRoot();
         Path work = Files.createDirectories(Path.of("target/agent-bootstrap").toAbsolutePath());
-        TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
+        TinyImage.ensure(Checkout.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         AgentKeys keys = AgentKeys.generate("jenkins-agent");
-        try (HostProcess host = HostProcess.start(Repo.imagePath(), work, 1, 1024L * 1024,
+        try (HostProcess host = HostProcess.start(Checkout.imagePath(), work, 1, 1024L * 1024,
                 "agent-test", List.of())) {
             HostClient client = host.client();
             VmInfo vm = client.createVm(new VmCreateRequest("agent1", TinyImage.X86_64, 1, 512, null,

@@ -9,7 +9,7 @@ import tt.api.GuestHostname;
 import tt.testkit.BackendProcess;
 import tt.testkit.DebianImages;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.Wait;
 
@@ -63,7 +63,7 @@ class AutopkgtestIT {
 
         Path packaging = Files.createDirectories(work.resolve("package"));
         source = packaging.resolve("tt-hello");
-        run(work, Duration.ofMinutes(1), "cp", "-a", Repo.root().resolve("src/test/autopkgtest/tt-hello").toString(),
+        run(work, Duration.ofMinutes(1), "cp", "-a", Checkout.root().resolve("src/test/autopkgtest/tt-hello").toString(),
                 source.toString());
         // -d: the package builds with dpkg alone, so build-essential (implied by every source) is not needed here
         run(source, Duration.ofMinutes(2), "dpkg-buildpackage", "-us", "-uc", "-b", "-d");
@@ -140,7 +140,7 @@ class AutopkgtestIT {
     /** The real autopkgtest on the built .deb and its source, on TT testbeds of the setup script. */
     private static Process autopkgtest(Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("autopkgtest", deb.toString(), source + "/", "--", "ssh", "-s",
-                Repo.root().resolve("bin/tt-autopkgtest-setup").toString(), "--", "--os", "debian-12", "--mem", "768",
+                Checkout.root().resolve("bin/tt-autopkgtest-setup").toString(), "--", "--os", "debian-12", "--mem", "768",
                 "--lease-seconds", Integer.toString(LEASE_SECONDS))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();

@@ -24,7 +24,7 @@ import tt.client.ServerTrust;
 import tt.testkit.BackendProcess;
 import tt.testkit.HostProcess;
 import tt.testkit.PostgresServer;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;
@@ -100,7 +100,7 @@ class BackendIT {
     }
 
     private static EnvCreateRequest env(String name, int replicas, int memMib) {
-        return new EnvCreateRequest(name, List.of("tinylinux"), null, 1, memMib, null, null, null, null, replicas);
+        return EnvCreateRequest.builder(name).osPrefix("tinylinux").cpu(1).memMib(memMib).replicas(replicas).build();
     }
 
     @Test
@@ -128,8 +128,8 @@ class BackendIT {
         BackendProcess.awaitOnline(client, 2);
         assertTrue(client.status().images().contains(TinyImage.X86_64));
 
-        EnvInfo created = client.createEnv(new EnvCreateRequest("TEST", List.of("TinyLinux", "tinylinux1"), null, 1, 256,
-                null, null, null, 30, 2));
+        EnvInfo created = client.createEnv(EnvCreateRequest.builder("TEST").osPrefix("TinyLinux", "tinylinux1").cpu(1)
+                .memMib(256).lifetimeMinutes(30).replicas(2).build());
         assertEquals(2, created.vms().size());
         assertTrue(created.vms().stream().allMatch(v -> v.state() == VmState.SCHEDULED), created.toString());
         assertEquals(EnvState.CREATING, created.state());
@@ -180,9 +180,9 @@ class BackendIT {
         assertEquals(List.of(), b.client().vms());
 
         assertEquals(400, assertThrows(ApiException.class, () -> client.createEnv(
-                new EnvCreateRequest("x;y", List.of("tiny"), null, null, null, null, null, null, null, null))).status());
+                EnvCreateRequest.builder("x;y").osPrefix("tiny").build())).status());
         ApiException noMatch = assertThrows(ApiException.class, () -> client.createEnv(
-                new EnvCreateRequest("W", List.of("windows"), null, null, null, null, null, null, null, null)));
+                EnvCreateRequest.builder("W").osPrefix("windows").build()));
         assertTrue(noMatch.getMessage().contains("matches no image"), noMatch.getMessage());
         for (HostProcess h : List.of(a, b)) {
             h.client().createVm(new VmCreateRequest("CLASH-tinylinux-1-0-x86_64", TinyImage.X86_64, 1, 256, null,

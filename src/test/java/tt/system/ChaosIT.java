@@ -16,7 +16,7 @@ import tt.jenkins.AgentVms;
 import tt.testkit.BackendProcess;
 import tt.testkit.HostLeftovers;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.SshKeys;
 import tt.testkit.TinyImage;
@@ -153,8 +153,8 @@ class ChaosIT {
         String name = "chaos-" + n;
         int replicas = 1 + random.nextInt(2);
         boolean keep = random.nextInt(5) == 0 && journal.kept.size() < MAX_KEPT;
-        if (!create(name, () -> api.createEnv(new EnvCreateRequest(name, List.of("tinylinux"), null, 1, 256, null, null,
-                null, 30, replicas), ROOM_WAIT_SECONDS))) {
+        if (!create(name, () -> api.createEnv(EnvCreateRequest.builder(name).osPrefix("tinylinux").cpu(1).memMib(256)
+                .lifetimeMinutes(30).replicas(replicas).build(), ROOM_WAIT_SECONDS))) {
             return;
         }
         EnvInfo settled = awaitSettled(name);
@@ -272,7 +272,7 @@ class ChaosIT {
 
     private record Stage(Process process) {
         static Stage start(Path work, Map<String, String> env, String... args) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt").toString(), "ci", "gitlab"));
+            List<String> cmd = new ArrayList<>(List.of(Checkout.root().resolve("bin/tt").toString(), "ci", "gitlab"));
             cmd.addAll(List.of(args));
             Path log = Files.createTempFile(work, "stage-" + args[0] + "-", ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -1,7 +1,7 @@
 package tt.system;
 
 import org.junit.jupiter.api.Test;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CliLauncherIT {
 
-    private static final Path TARGET = Repo.root().resolve("tt-cli/target");
+    private static final Path TARGET = Checkout.root().resolve("tt-cli/target");
 
     @Test
     void aJarNewerThanTheArchiveMakesItAgainAndStdoutStaysTheCommandsOwn() throws Exception {
@@ -45,7 +45,7 @@ class CliLauncherIT {
     }
 
     private static String stdoutOf(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Repo.root().resolve("bin/tt").toString()));
+        List<String> command = new ArrayList<>(List.of(Checkout.root().resolve("bin/tt").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -15,7 +15,7 @@ import tt.testkit.BackendProcess;
 import tt.testkit.DebianImages;
 import tt.testkit.DebianImages.Recipe;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.TtCli;
@@ -85,7 +85,7 @@ class DebianImagesIT {
         // two OS names by prefix: debian-12 and debian-13 when both are built, else the tiny image too
         prefixes = "debian";
         if (BUILT.stream().map(Recipe::os).distinct().count() < 2) {
-            DebianImages.linkInto(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64));
+            DebianImages.linkInto(images, TinyImage.ensure(Checkout.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64));
             prefixes = "debian,tinylinux";
         }
         // no snapshots: this test is about cold boots, and building one would take the CPUs the boots need

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tt.api.EnvInfo;
 import tt.client.ApiException;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.TinyPool;
 import tt.testkit.Wait;
 
@@ -82,7 +82,7 @@ class GitLabDriverIT {
     }
 
     private static Stage start(Map<String, String> env, String... stageArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt").toString(), "ci", "gitlab"));
+        List<String> cmd = new ArrayList<>(List.of(Checkout.root().resolve("bin/tt").toString(), "ci", "gitlab"));
         cmd.addAll(List.of(stageArgs));
         Path log = Files.createTempFile(work, "stage-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -1,7 +1,7 @@
 package tt.system;
 
 import org.junit.jupiter.api.Test;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 
@@ -45,8 +45,8 @@ class ReadmeWalkthroughIT {
         Path state = work.resolve("state");
         String script = "set -e\n" + walkthrough()
                 .replace("/srv/tt/images", images.toString())
-                .replace("$PWD/bin", Repo.root().resolve("bin").toString())
-                .replace("bash images/", "bash " + Repo.root().resolve("images") + "/");
+                .replace("$PWD/bin", Checkout.root().resolve("bin").toString())
+                .replace("bash images/", "bash " + Checkout.root().resolve("images") + "/");
         Files.writeString(work.resolve("walkthrough.sh"), script);
 
         ProcessBuilder pb = new ProcessBuilder("bash", "-x", work.resolve("walkthrough.sh").toString())
@@ -82,7 +82,7 @@ class ReadmeWalkthroughIT {
 
     /** The first fenced block after the walkthrough's heading, without the build line. */
     private static String walkthrough() throws IOException {
-        String readme = Files.readString(Repo.root().resolve("README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Checkout.root().resolve("README.md"), StandardCharsets.UTF_8);
         int section = readme.indexOf("## The seed's walkthrough");
         int open = readme.indexOf("```\n", section) + 4;
         int close = readme.indexOf("```\n", open);

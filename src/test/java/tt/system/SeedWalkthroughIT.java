@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import tt.api.Json;
 import tt.testkit.BackendProcess;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.TtCli;
@@ -188,7 +188,7 @@ class SeedWalkthroughIT {
 
     /** The tiny image, and the same files under a second OS name, so that OS prefixes select. */
     private static Path imagesWithTwoOsNames(Path work) throws Exception {
-        Path x86 = TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
+        Path x86 = TinyImage.ensure(Checkout.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         Path images = work.resolve("images");
         for (String name : List.of(TinyImage.X86_64, ALIAS)) {
             Path dir = images.resolve(name);

@@ -7,9 +7,9 @@ import tt.api.VmState;
 import tt.client.HostClient;
 import tt.client.ServerTrust;
 import tt.server.TlsIdentity;
-import tt.server.Tokens;
+import tt.server.TokenFiles;
 import tt.testkit.PortFile;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.TinyImage;
 import tt.testkit.Wait;
@@ -45,7 +45,7 @@ class ServiceUnitsIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-analyze")),
                 "systemd-analyze is not installed: run images/setup-deps.sh (bin/test-all does)");
         Path root = Files.createDirectories(work.resolve("root"));
-        Process install = new ProcessBuilder(Repo.root().resolve("packaging/install.sh").toString(), "--root",
+        Process install = new ProcessBuilder(Checkout.root().resolve("packaging/install.sh").toString(), "--root",
                 root.toString(), "--no-reload").redirectErrorStream(true).start();
         String installed = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, install.waitFor(), installed);
@@ -104,7 +104,7 @@ class ServiceUnitsIT {
 
     private static HostClient client(Path state, int port) throws Exception {
         TlsIdentity own = TlsIdentity.fromFiles(state.resolve("tls/cert.pem"), state.resolve("tls/key.pem"));
-        String token = Files.readString(Tokens.machinePoolTokenFile()).strip();
+        String token = Files.readString(TokenFiles.machinePoolTokenFile()).strip();
         return new HostClient(URI.create("https://127.0.0.1:" + port), token,
                 ServerTrust.pinned(own.fingerprint()).presenting(own.keyManagers()));
     }

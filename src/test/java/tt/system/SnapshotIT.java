@@ -106,8 +106,8 @@ class SnapshotIT {
             VmInfo warm = warmVm(hostApi).orElseThrow(() -> new AssertionError("the host shows no WARM VM"));
             assertTrue(admin.envs().isEmpty(), "a warm VM is nobody's ENV: " + admin.envs());
 
-            EnvInfo env = admin.createEnv(new EnvCreateRequest("warmed", null, List.of(TinyImage.X86_64), null, null,
-                    null, null, List.of(user.publicKey()), null, null));
+            EnvInfo env = admin.createEnv(EnvCreateRequest.builder("warmed").images(TinyImage.X86_64)
+                    .sshKeys(List.of(user.publicKey())).build());
             Wait.until("the ENV ready", BOOT, () -> {
                 EnvInfo now = admin.env("warmed", 0);
                 assertTrue(now.vms().stream().noneMatch(v -> v.state() == VmState.FAILED), now.toString());

@@ -7,9 +7,9 @@ import tt.backend.api.OpenApiResource;
 import tt.backend.api.PoolImagesResource;
 import tt.backend.env.EnvService;
 import tt.local.LocalDaemons;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.server.ApiServer;
-import tt.server.LocalPublication;
+import tt.server.DaemonFilePublisher;
 import tt.server.Metrics;
 import tt.server.MetricsResource;
 
@@ -22,45 +22,45 @@ final class Backend implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
-    private final EnvStack stack;
+    private final ClientApi clientApi;
     private final ApiServer api;
-    private final LocalPublication local;
+    private final DaemonFilePublisher publisher;
 
-    private Backend(EnvStack stack, ApiServer api, LocalPublication local) {
-        this.stack = stack;
+    private Backend(ClientApi clientApi, ApiServer api, DaemonFilePublisher publisher) {
+        this.clientApi = clientApi;
         this.api = api;
-        this.local = local;
+        this.publisher = publisher;
     }
 
     static Backend start(BackendConfig config) throws Exception {
         Metrics metrics = new Metrics();
-        EnvStack stack = EnvStack.start(new EnvStack.Settings(config.dataDir(), config.dbUrl(), config.dbUser(),
+        ClientApi clientApi = ClientApi.start(new ClientApi.Settings(config.dataDir(), config.dbUrl(), config.dbUser(),
                 config.dbPassword(), config.token(),
-                new HostAccess(config.hostToken(), config.identity().keyManagers(), System.getenv()), config.servers(),
+                new HostConnector(config.hostToken(), config.identity().keyManagers(), System.getenv()), config.servers(),
                 new EnvService.Limits(config.defaultLifetime(), config.maxLifetime(), config.defaultMemMib())),
                 metrics.registry());
         String version = Backend.class.getPackage().getImplementationVersion();
-        List<Object> resources = new ArrayList<>(stack.resources(version == null ? "dev" : version));
-        resources.add(new PoolImagesResource(stack::images));
+        List<Object> resources = new ArrayList<>(clientApi.resources(version == null ? "dev" : version));
+        resources.add(new PoolImagesResource(clientApi::images));
         resources.add(new MetricsResource(metrics, config.metricsToken()));
         resources.add(metrics.apiLatency());
         resources.add(OpenApiResource.of(version == null ? "dev" : version, resources.stream()
                 .<Class<?>>map(Object::getClass).filter(c -> c.isAnnotationPresent(Path.class)).toList()));
-        LocalPublication local = new LocalPublication(config.portFile());
+        DaemonFilePublisher publisher = new DaemonFilePublisher(config.portFile());
         if (config.serving() != null) {
-            local.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
+            publisher.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
         }
         ApiServer api = null;
         try {
             api = ApiServer.start(config.listenAddress(), config.listenPort(), config.serving(),
-                    config.token() == null ? null : stack.authenticator(), resources.toArray());
-            local.listening(api.port());
+                    config.token() == null ? null : clientApi.authenticator(), resources.toArray());
+            publisher.listening(api.port());
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
             }
-            local.close();
-            stack.close();
+            publisher.close();
+            clientApi.close();
             throw e;
         }
         if (config.serving() != null) {
@@ -72,14 +72,14 @@ final class Backend implements AutoCloseable {
                     + " readable)", config.listenAddress(), api.port(),
                     config.token() == null ? "OPEN, no token" : "token required");
         }
-        return new Backend(stack, api, local);
+        return new Backend(clientApi, api, publisher);
     }
 
     @Override
     public void close() {
         LOG.info("tt-backend stopping; ENVs stay on their hosts and in the database");
         api.close();
-        local.close();
-        stack.close();
+        publisher.close();
+        clientApi.close();
     }
 }

@@ -4,7 +4,7 @@ import tt.api.ServerAddress;
 import tt.server.ServerMain;
 import tt.server.ServerTls;
 import tt.server.TlsIdentity;
-import tt.server.Tokens;
+import tt.server.TokenFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ record BackendConfig(String listenAddress, int listenPort, List<String> servers,
                 .toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
         String token = f.tokens.apiToken(dataDir.resolve("token"));
-        String hostToken = Tokens.resolve(f.hostToken, f.hostTokenFile, Tokens.machinePoolTokenFile());
+        String hostToken = TokenFiles.resolve(f.hostToken, f.hostTokenFile, TokenFiles.machinePoolTokenFile());
         TlsIdentity identity = f.tls.identity(dataDir, "tt-backend", listen[0]);
         String dbPassword = f.dbPasswordFile == null ? null
                 : Files.readString(f.dbPasswordFile, StandardCharsets.UTF_8).strip();

@@ -6,7 +6,7 @@ import tt.jenkins.AgentNames;
 import tt.jenkins.AgentVms;
 import tt.jenkins.TtLabel;
 import tt.testkit.EchoAgent;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.TinyImage;
 import tt.testkit.TinyPool;
 import tt.testkit.Wait;
@@ -61,7 +61,7 @@ final class AgentBenchmark {
     }
 
     private static void mode(String title, String work, List<String> hostOptions, byte[] jar) throws Exception {
-        try (TinyPool pool = TinyPool.start(Repo.root().resolve(work), 4, 4L * 1024 * 1024, hostOptions)) {
+        try (TinyPool pool = TinyPool.start(Checkout.root().resolve(work), 4, 4L * 1024 * 1024, hostOptions)) {
             boolean restored = hostOptions.isEmpty();
             if (restored) {
                 launch(pool, jar, "bench-first", null, false);

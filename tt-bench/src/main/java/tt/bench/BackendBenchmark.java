@@ -6,7 +6,7 @@ import tt.api.HostStatus;
 import tt.backend.placement.Placement;
 import tt.client.BackendClient;
 import tt.testkit.BackendProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.SimulatedHost;
 import tt.testkit.Wait;
 
@@ -41,7 +41,7 @@ final class BackendBenchmark {
         System.out.printf("tt-backend benchmark: %d simulated hosts (20 cpu, 5 GiB each), embedded database%n%n", HOSTS);
         placementAlone();
         List<SimulatedHost> hosts = new ArrayList<>();
-        Path data = Files.createDirectories(Repo.root().resolve("target/bench-backend")).resolve("db-" + System.nanoTime());
+        Path data = Files.createDirectories(Checkout.root().resolve("target/bench-backend")).resolve("db-" + System.nanoTime());
         try {
             for (int i = 0; i < HOSTS; i++) {
                 hosts.add(SimulatedHost.start("sim-token", new Capacity(20, 20L * 256 * 1024, 1L << 30), IMAGE));
@@ -55,7 +55,8 @@ final class BackendBenchmark {
                 List<Double> ready = new ArrayList<>();
                 for (int round = 0; round < 3; round++) {
                     long t0 = System.nanoTime();
-                    client.createEnv(new EnvCreateRequest("BIG", List.of("sim"), null, 1, 256, null, null, null, null, 1000));
+                    client.createEnv(EnvCreateRequest.builder("BIG").osPrefix("sim").cpu(1).memMib(256)
+                            .replicas(1000).build());
                     accepted.add((System.nanoTime() - t0) / 1e6);
                     client.env("BIG", 120);
                     ready.add((System.nanoTime() - t0) / 1e6);
@@ -65,7 +66,8 @@ final class BackendBenchmark {
                         + " every VM made by its host and reported ready in %.0f ms%n%n", median(accepted), median(ready));
 
                 for (int i = 0; i < 20; i++) {
-                    client.createEnv(new EnvCreateRequest("E" + i, List.of("sim"), null, 1, 256, null, null, null, null, 10));
+                    client.createEnv(EnvCreateRequest.builder("E" + i).osPrefix("sim").cpu(1).memMib(256)
+                            .replicas(10).build());
                 }
                 List<Double> status = latencies(() -> client.status());
                 List<Double> envs = latencies(() -> client.envs());

@@ -1,6 +1,6 @@
 package tt.bench;
 
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -19,10 +19,10 @@ public final class BenchMain {
             case "cli" -> CliBenchmark.run();
             case "agent" -> AgentBenchmark.run();
             case "warm" -> WarmBenchmark.run();
-            case "snapshot" -> SnapshotBenchmark.run(Files.createDirectories(Repo.root().resolve("target/bench-host")));
+            case "snapshot" -> SnapshotBenchmark.run(Files.createDirectories(Checkout.root().resolve("target/bench-host")));
             case "images" -> {
                 try {
-                    HostBenchmark.perImageColdBoot(Files.createDirectories(Repo.root().resolve("target/bench-host")),
+                    HostBenchmark.perImageColdBoot(Files.createDirectories(Checkout.root().resolve("target/bench-host")),
                             Arrays.asList(args).subList(1, args.length));
                 } catch (IllegalArgumentException e) {
                     System.err.println("tt-bench images: " + e.getMessage());

@@ -1,7 +1,7 @@
 package tt.bench;
 
 import tt.testkit.BackendProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,10 +22,10 @@ final class CliBenchmark {
     }
 
     static void run() throws Exception {
-        Path data = Files.createDirectories(Repo.root().resolve("target/bench-cli")).resolve("db-" + System.nanoTime());
+        Path data = Files.createDirectories(Checkout.root().resolve("target/bench-cli")).resolve("db-" + System.nanoTime());
         try (BackendProcess backend = BackendProcess.start(data, List.of(), "unused", List.of())) {
             int port = backend.port();
-            String tt = Repo.root().resolve("bin/tt").toString();
+            String tt = Checkout.root().resolve("bin/tt").toString();
             List<String> ttEnvList = List.of(tt, "--endpoint", "127.0.0.1:" + port, "--token", backend.token(),
                     "--fingerprint", backend.fingerprint(), "env", "list");
             time(ttEnvList);

@@ -18,7 +18,7 @@ import tt.host.vm.NoCloudSeed;
 import tt.testkit.DebianImages;
 import tt.testkit.FreePort;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.TinyImage;
 
 import java.io.IOException;
@@ -48,9 +48,9 @@ final class HostBenchmark {
     }
 
     static void run() throws Exception {
-        Path images = Repo.imagePath();
+        Path images = Checkout.imagePath();
         TinyImage.ensure(images, TinyImage.RECIPE_X86_64, TinyImage.X86_64);
-        Path work = Files.createDirectories(Repo.root().resolve("target/bench-host"));
+        Path work = Files.createDirectories(Checkout.root().resolve("target/bench-host"));
         ImageCatalog catalog = new ImageCatalog(images);
         catalog.rescan();
         Image image = catalog.find(TinyImage.X86_64).orElseThrow();
@@ -242,9 +242,9 @@ final class HostBenchmark {
         FileTrees.delete(images);
         Files.createDirectories(images);
         List<String> names = new ArrayList<>();
-        names.add(DebianImages.linkInto(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64,
+        names.add(DebianImages.linkInto(images, TinyImage.ensure(Checkout.imagePath(), TinyImage.RECIPE_X86_64,
                 TinyImage.X86_64)).getFileName().toString());
-        names.add(DebianImages.linkInto(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_AARCH64,
+        names.add(DebianImages.linkInto(images, TinyImage.ensure(Checkout.imagePath(), TinyImage.RECIPE_AARCH64,
                 TinyImage.AARCH64)).getFileName().toString());
         List<String> missing = new ArrayList<>();
         for (DebianImages.Recipe r : DebianImages.ALL) {

@@ -7,7 +7,7 @@ import tt.client.HostClient;
 import tt.host.image.Image;
 import tt.host.image.ImageCatalog;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.TinyImage;
 
 import java.io.IOException;
@@ -48,10 +48,10 @@ final class SnapshotBenchmark {
 
     private static void run(Path work, Path images, int rounds) throws Exception {
         List<Path> dirs = new ArrayList<>();
-        dirs.add(link(images, TinyImage.ensure(Repo.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64)));
+        dirs.add(link(images, TinyImage.ensure(Checkout.imagePath(), TinyImage.RECIPE_X86_64, TinyImage.X86_64)));
         // the Debian image as bin/test-all builds it, or the folder given with -Dtt.bench.debianImage
         Path debian = Path.of(System.getProperty("tt.bench.debianImage",
-                Repo.root().resolve(".cache/debian-images/" + DEBIAN).toString()));
+                Checkout.root().resolve(".cache/debian-images/" + DEBIAN).toString()));
         if (Files.isRegularFile(debian.resolve("image.json"))) {
             dirs.add(link(images, debian));
         } else {

@@ -4,7 +4,7 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.client.BackendClient;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.TinyImage;
 import tt.testkit.TinyPool;
 import tt.testkit.Wait;
@@ -29,7 +29,7 @@ final class WarmBenchmark {
     }
 
     static void run() throws Exception {
-        try (TinyPool pool = TinyPool.start(Repo.root().resolve("target/bench-warm"), 4, 4L * 1024 * 1024)) {
+        try (TinyPool pool = TinyPool.start(Checkout.root().resolve("target/bench-warm"), 4, 4L * 1024 * 1024)) {
             BackendClient client = pool.client();
             Wait.until("the tiny image's snapshot built", BOOT,
                     () -> pool.host().log().contains(" built: booted to its agent"));
@@ -62,8 +62,7 @@ final class WarmBenchmark {
     private static double[] round(TinyPool pool, String name, boolean fromWarm) throws Exception {
         BackendClient client = pool.client();
         long t0 = System.nanoTime();
-        client.createEnv(new EnvCreateRequest(name, null, List.of(TinyImage.X86_64), null, null, null, null, null,
-                null, null));
+        client.createEnv(EnvCreateRequest.builder(name).images(TinyImage.X86_64).build());
         double answered = (System.nanoTime() - t0) / 1e9;
         long deadline = System.nanoTime() + BOOT.toNanos();
         EnvInfo env = client.env(name, 0);

@@ -25,7 +25,7 @@ final class AuditCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    Output output;
+    OutputFormat output;
 
     @Option(names = "--since", defaultValue = "1440", paramLabel = "MINUTES",
             description = "The last this many minutes (default: ${DEFAULT-VALUE}, a day).")

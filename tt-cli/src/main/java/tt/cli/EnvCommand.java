@@ -104,7 +104,7 @@ final class EnvCommand {
         boolean dryRun;
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Override
         public Integer call() throws IOException, InterruptedException {
@@ -123,7 +123,7 @@ final class EnvCommand {
             if (dryRun) {
                 EnvPlan plan = client.planEnv(request);
                 if (json) {
-                    Output.printJson(out, plan);
+                    OutputFormat.printJson(out, plan);
                 } else if (plan.fits()) {
                     out.println("ENV " + name + " fits the pool now:");
                     new TreeMap<>(plan.hostOfVm()).forEach((vm, host) -> out.println("  " + vm + " -> " + host));
@@ -137,7 +137,7 @@ final class EnvCommand {
                 info = new Progress(out, !json && System.console() != null, json).follow(client, info);
             }
             if (json) {
-                Output.printJson(out, info);
+                OutputFormat.printJson(out, info);
             } else {
                 out.printf("ENV %s: %s, %d VMs, expires %s%n", info.name(), info.state(), info.vms().size(),
                         info.expiresAt());
@@ -218,7 +218,7 @@ final class EnvCommand {
         CommandSpec spec;
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only ENVs with this tag (repeatable).")
         Map<String, String> tags = new HashMap<>();
@@ -237,14 +237,14 @@ final class EnvCommand {
     static final class Show extends OnNamedEnv {
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Override
         public Integer call() throws IOException {
             EnvInfo e = env.root.backend().env(name, 0);
             PrintWriter out = spec.commandLine().getOut();
             if (output.json()) {
-                Output.printJson(out, e);
+                OutputFormat.printJson(out, e);
                 return 0;
             }
             out.printf("ENV %s (%s): %s, owner %s, created %s, expires %s%n", e.name(), e.id(), e.state(), e.owner(),
@@ -259,7 +259,7 @@ final class EnvCommand {
                         vm.host() == null ? "-" : vm.host(), ssh == null ? "-" : vm.address() + ":" + ssh,
                         vm.ports() == null ? "-" : vm.ports().toString()));
             }
-            Output.table(out, rows);
+            OutputFormat.table(out, rows);
             return 0;
         }
     }
@@ -280,7 +280,7 @@ final class EnvCommand {
         int timeout;
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Override
         public Integer call() throws IOException {
@@ -304,7 +304,7 @@ final class EnvCommand {
                 out.flush();
             });
             if (json) {
-                Output.printJson(out, all);
+                OutputFormat.printJson(out, all);
             }
             return failed.get() == 0 ? 0 : 1;
         }

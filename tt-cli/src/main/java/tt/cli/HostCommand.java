@@ -73,7 +73,7 @@ final class HostCommand {
         CommandSpec spec;
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Override
         public Integer call() throws IOException {

@@ -43,7 +43,7 @@ final class ImageCommand {
         CommandSpec spec;
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Override
         public Integer call() throws IOException {

@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    Output output;
+    OutputFormat output;
 
     @Option(names = "--server", description = "Show the pool: each host's cpu, memory, disk and VMs.")
     boolean server;
@@ -58,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
                     : LocalDaemons.isThisMachine(c.servAddr()) ? "the local daemons' (~/.local/state/tt)" : "none",
                     "configFile", c.file().toString());
             if (output.json()) {
-                Output.printJson(out, local);
+                OutputFormat.printJson(out, local);
             } else {
                 out.printf("client:  %s%nserver:  %s%ncert:    %s%ntoken:   %s%nconfig:  %s%n", local.get("version"),
                         local.get("server"), certificate, local.get("token"), local.get("configFile"));
@@ -67,7 +67,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         PoolStatus pool = waitSeconds == null ? root.backend().status() : awaitPool();
         if (output.json()) {
-            Output.printJson(out, pool);
+            OutputFormat.printJson(out, pool);
             return 0;
         }
         List<List<String>> rows = new ArrayList<>();
@@ -77,7 +77,7 @@ final class StatusCommand implements Callable<Integer> {
                     usage(h.used(), h.total(), Capacity::memKib), usage(h.used(), h.total(), Capacity::diskKib),
                     Integer.toString(h.vmCount()), h.accel() == null || h.accel().isEmpty() ? "-" : h.accel()));
         }
-        Output.table(out, rows);
+        OutputFormat.table(out, rows);
         for (HostStatus h : pool.hosts()) {
             if (!h.online()) {
                 out.println(h.id() + " is OFFLINE: " + h.error());

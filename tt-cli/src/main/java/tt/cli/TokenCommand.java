@@ -76,7 +76,7 @@ final class TokenCommand {
         CommandSpec spec;
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Override
         public Integer call() throws IOException {

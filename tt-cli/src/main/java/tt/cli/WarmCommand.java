@@ -36,7 +36,7 @@ final class WarmCommand {
         CommandSpec spec;
 
         @Mixin
-        Output output;
+        OutputFormat output;
 
         @Override
         public Integer call() throws IOException {

@@ -5,7 +5,7 @@ import tt.local.LocalDaemons;
 import tt.server.ServerMain;
 import tt.server.ServerTls;
 import tt.server.TlsIdentity;
-import tt.server.Tokens;
+import tt.server.TokenFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ record HostConfig(Path imagePath, Capacity total, String servAddr, int servPort,
                 .toAbsolutePath().normalize();
         Files.createDirectories(stateDir);
         TlsIdentity identity = f.tls.identity(stateDir, "tt-host " + f.servAddr + ":" + f.servPort, f.servAddr);
-        Path poolToken = Tokens.machinePoolTokenFile();
+        Path poolToken = TokenFiles.machinePoolTokenFile();
         String token = f.tokens.apiToken(poolToken);
         String tokenSource = f.tokens.apiTokenSource("the machine's pool token", poolToken);
         return new HostConfig(f.imagePath, new Capacity(f.cpuTotal, f.memTotalKib, f.diskTotalKib), f.servAddr,

@@ -7,7 +7,7 @@ import tt.api.HostInfo;
 import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
 import tt.server.ApiServer;
-import tt.server.LocalPublication;
+import tt.server.DaemonFilePublisher;
 import tt.host.join.HostJoins;
 import tt.host.join.JoinResource;
 import tt.host.join.PoolMemberFilter;
@@ -50,18 +50,18 @@ final class HostDaemon implements AutoCloseable {
     private final VmManager vms;
     private final HostExtension.Served extension;
     private final ApiServer api;
-    private final LocalPublication local;
+    private final DaemonFilePublisher publisher;
     private final StateLock lock;
 
     private HostDaemon(HostConfig config, ImageCatalog images, Cgroups cgroups, VmManager vms,
-                       HostExtension.Served extension, ApiServer api, LocalPublication local, StateLock lock) {
+                       HostExtension.Served extension, ApiServer api, DaemonFilePublisher publisher, StateLock lock) {
         this.config = config;
         this.images = images;
         this.cgroups = cgroups;
         this.vms = vms;
         this.extension = extension;
         this.api = api;
-        this.local = local;
+        this.publisher = publisher;
         this.lock = lock;
     }
 
@@ -107,7 +107,7 @@ final class HostDaemon implements AutoCloseable {
                 vms.list().size(), List.copyOf(engines.keySet())), images, speeds);
         HostExtension.Served extra = extension.start(new HostExtension.Host(config.stateDir(), config.token(),
                 config.identity().keyManagers(), config.defaultMemMib(), version(), metrics.registry()));
-        LocalPublication local = new LocalPublication(config.portFile());
+        DaemonFilePublisher publisher = new DaemonFilePublisher(config.portFile());
         List<Object> resources = new ArrayList<>(extra.resources());
         resources.add(hostResource);
         resources.add(new VmResource(vms));
@@ -115,8 +115,8 @@ final class HostDaemon implements AutoCloseable {
         resources.add(metrics.apiLatency());
         HostJoins joins = null;
         if (config.serving() != null) {
-            local.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
-            joins = new HostJoins(config.stateDir(), local, config.identity().fingerprint());
+            publisher.put(LocalDaemons.FINGERPRINT, config.identity().fingerprint());
+            joins = new HostJoins(config.stateDir(), publisher, config.identity().fingerprint());
             resources.add(new JoinResource(joins));
             resources.add(new PoolMemberFilter(joins, ApiServer.openPaths(resources.toArray())));
         }
@@ -125,12 +125,12 @@ final class HostDaemon implements AutoCloseable {
             api = ApiServer.start(config.servAddr(), config.servPort(), config.serving(),
                     config.token() == null ? null : extra.authenticator(), resources.toArray());
             servPort.set(api.port());
-            local.listening(api.port());
+            publisher.listening(api.port());
         } catch (IOException | RuntimeException e) {
             if (api != null) {
                 api.close();
             }
-            local.close();
+            publisher.close();
             throw e;
         }
         String hostId = hostName + ":" + api.port();
@@ -152,7 +152,7 @@ final class HostDaemon implements AutoCloseable {
         }
         probeAccelerators(images, qemu);
         vms.prepareSnapshots();
-        return new HostDaemon(config, images, cgroups, vms, extra, api, local, lock);
+        return new HostDaemon(config, images, cgroups, vms, extra, api, publisher, lock);
     }
 
     /** Decides KVM or TCG for each architecture now, so the log says it before the first VM. */
@@ -205,7 +205,7 @@ final class HostDaemon implements AutoCloseable {
     public void close() {
         LOG.info("tt-host stopping: deleting {} VMs", vms.list().size());
         api.close();
-        local.close();
+        publisher.close();
         extension.close();
         vms.close();
         try {

@@ -88,9 +88,10 @@ public final class AgentVms {
     /** Asks TT for the agent's VM (the backend answers at once and boots it in the background). */
     public String create(String envName, Spec spec, String publicKey) throws IOException {
         String image = chooseImage(spec, backend.status().images(), ImageName.hostArch());
-        backend.createEnv(new EnvCreateRequest(envName, null, List.of(image), spec.cpu(), spec.memMib(), spec.diskMib(),
-                null, List.of(publicKey), spec.lifetimeMinutes(), null, lease == null ? null : lease.seconds(),
-                lease == null ? null : Map.of("jenkins", lease.owner())));
+        backend.createEnv(EnvCreateRequest.builder(envName).images(image).cpu(spec.cpu()).memMib(spec.memMib())
+                .diskMib(spec.diskMib()).sshKeys(List.of(publicKey)).lifetimeMinutes(spec.lifetimeMinutes())
+                .leaseSeconds(lease == null ? null : lease.seconds())
+                .tags(lease == null ? null : Map.of("jenkins", lease.owner())).build());
         return image;
     }
 

@@ -31,8 +31,9 @@ public record EnvCreateArguments(List<String> os, List<String> images, String na
         }
         String envName = name != null && !name.isBlank() ? name
                 : AgentNames.forBuild(jobFullName, buildNumber, clock.millis() % 100_000);
-        return new EnvCreateRequest(envName, os.isEmpty() ? null : os, images.isEmpty() ? null : images, cpu,
-                memMib > 0 ? memMib : null, diskMib > 0 ? diskMib : null, null, null, lifetimeMinutes, null);
+        return EnvCreateRequest.builder(envName).osPrefix(os.isEmpty() ? null : os)
+                .images(images.isEmpty() ? null : images).cpu(cpu).memMib(memMib > 0 ? memMib : null)
+                .diskMib(diskMib > 0 ? diskMib : null).lifetimeMinutes(lifetimeMinutes).build();
     }
 
     public Duration timeout() {

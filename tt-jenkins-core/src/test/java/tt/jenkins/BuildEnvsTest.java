@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,8 +33,8 @@ class BuildEnvsTest {
         try {
             BuildEnvs envs = new BuildEnvs(new BackendClient(URI.create("http://127.0.0.1:" + backend.getAddress().getPort()),
                     "t"));
-            BuildEnvs.Failure f = assertThrows(BuildEnvs.Failure.class, () -> envs.createReady(new EnvCreateRequest("b-1",
-                    List.of("ubuntu"), null, 1, null, null, null, null, 60, null), Duration.ofSeconds(5),
+            BuildEnvs.Failure f = assertThrows(BuildEnvs.Failure.class, () -> envs.createReady(
+                    EnvCreateRequest.builder("b-1").osPrefix("ubuntu").cpu(1).lifetimeMinutes(60).build(), Duration.ofSeconds(5),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
             assertEquals("tt: cannot make ENV b-1: OS prefix 'ubuntu' matches no image in the pool; images:"
                     + " [qemu:tinylinux-1.0:6.1.x86_64]", f.getMessage());

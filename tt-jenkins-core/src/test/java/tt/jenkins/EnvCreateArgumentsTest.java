@@ -28,8 +28,8 @@ class EnvCreateArgumentsTest {
     @Test
     void osPrefixesAndTheBackendsDefaultSizesMakeARequestNamedAfterTheBuild() throws BuildEnvs.Failure {
         EnvCreateArguments args = new EnvCreateArguments(List.of("centos", "ubuntu2004"), null, null, 1, 0, 0, 120, 600);
-        assertEquals(new EnvCreateRequest("b-team-app-main-12-23456", List.of("centos", "ubuntu2004"), null, 1, null,
-                null, null, null, 120, null), args.request("team/app/Main", 12, clock));
+        assertEquals(EnvCreateRequest.builder("b-team-app-main-12-23456").osPrefix("centos", "ubuntu2004").cpu(1)
+                .lifetimeMinutes(120).build(), args.request("team/app/Main", 12, clock));
         assertEquals(Duration.ofSeconds(600), args.timeout());
     }
 
@@ -37,8 +37,8 @@ class EnvCreateArgumentsTest {
     void imagesANameAndSizesAreTakenAsGiven() throws BuildEnvs.Failure {
         EnvCreateArguments args = new EnvCreateArguments(List.of(), List.of("qemu:debian-12:x86_64"), "my-env", 2, 2048,
                 10240, 30, 60);
-        assertEquals(new EnvCreateRequest("my-env", null, List.of("qemu:debian-12:x86_64"), 2, 2048, 10240, null, null,
-                30, null), args.request("job", 1, clock));
+        assertEquals(EnvCreateRequest.builder("my-env").images("qemu:debian-12:x86_64").cpu(2).memMib(2048)
+                .diskMib(10240).lifetimeMinutes(30).build(), args.request("job", 1, clock));
         assertEquals("b-job-1-23456", new EnvCreateArguments(null, List.of("qemu:debian-12:x86_64"), " ", 1, 0, 0, 30,
                 60).request("job", 1, clock).name(), "a blank name is no name");
     }

@@ -1,7 +1,7 @@
 package tt.jenkins;
 
 import org.junit.jupiter.api.Test;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 
 import java.nio.file.Files;
 import java.util.Optional;
@@ -46,7 +46,7 @@ class GuestJvmTest {
     /** The guest starts its JVM (images/guest/tt-jvm) with the plugin's defaults, or no agent would fit it. */
     @Test
     void theGuestsJvmHasThePluginsDefaultFolderAndOptions() throws Exception {
-        String script = Files.readString(Repo.root().resolve("images/guest/tt-jvm"));
+        String script = Files.readString(Checkout.root().resolve("images/guest/tt-jvm"));
         assertEquals(AgentBootstrap.DEFAULT_JVM_OPTIONS, assignment(script, "options"));
         assertEquals(AgentBootstrap.DEFAULT_REMOTE_DIR, assignment(script, "dir"));
     }

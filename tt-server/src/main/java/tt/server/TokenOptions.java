@@ -40,7 +40,7 @@ public final class TokenOptions {
     /** The API token: null with --open, else the one given, else the one in {@code keptFile} (made on first use). */
     public String apiToken(Path keptFile) throws IOException {
         check();
-        return open ? null : Tokens.resolve(token, tokenFile, keptFile);
+        return open ? null : TokenFiles.resolve(token, tokenFile, keptFile);
     }
 
     /** Where {@link #apiToken} takes the token from, for the start-up log; {@code kept} names {@code keptFile}. */
@@ -51,6 +51,6 @@ public final class TokenOptions {
 
     /** The metrics token: the one in --metrics-token-file, else the one kept in {@code stateDir} (made on first use). */
     public String metricsToken(Path stateDir) throws IOException {
-        return Tokens.resolve(null, metricsTokenFile, stateDir.resolve("metrics-token"));
+        return TokenFiles.resolve(null, metricsTokenFile, stateDir.resolve("metrics-token"));
     }
 }

@@ -1,9 +1,9 @@
 package tt.standalone;
 
 import tt.api.ServerAddress;
-import tt.backend.EnvStack;
+import tt.backend.ClientApi;
 import tt.backend.env.EnvService;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.host.HostExtension;
 import tt.server.Authenticator;
 
@@ -16,39 +16,39 @@ import java.util.List;
  */
 final class SingleHostClientApi implements HostExtension.Served {
 
-    private final EnvStack envs;
+    private final ClientApi clientApi;
     private final String version;
 
-    private SingleHostClientApi(EnvStack envs, String version) {
-        this.envs = envs;
+    private SingleHostClientApi(ClientApi clientApi, String version) {
+        this.clientApi = clientApi;
         this.version = version;
     }
 
     static SingleHostClientApi start(HostExtension.Host host) {
-        EnvStack envs = EnvStack.start(new EnvStack.Settings(host.stateDir().resolve("envs"), null, null, null,
-                host.token(), new HostAccess(host.token(), host.keyManagers(), System.getenv()), List.of(),
+        ClientApi clientApi = ClientApi.start(new ClientApi.Settings(host.stateDir().resolve("envs"), null, null, null,
+                host.token(), new HostConnector(host.token(), host.keyManagers(), System.getenv()), List.of(),
                 new EnvService.Limits(120, 10080, host.defaultMemMib())), host.registry());
-        return new SingleHostClientApi(envs, host.version());
+        return new SingleHostClientApi(clientApi, host.version());
     }
 
     @Override
     public List<Object> resources() {
-        return envs.resources(version);
+        return clientApi.resources(version);
     }
 
     /** The host's token is the admin's; users' tokens are made on this host ({@code tt token create}). */
     @Override
     public Authenticator authenticator() {
-        return envs.authenticator();
+        return clientApi.authenticator();
     }
 
     @Override
     public void listening(ServerAddress self, String fingerprint) {
-        envs.addServer(self, fingerprint);
+        clientApi.addServer(self, fingerprint);
     }
 
     @Override
     public void close() {
-        envs.close();
+        clientApi.close();
     }
 }

@@ -73,7 +73,7 @@ public final class BackendProcess implements AutoCloseable {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Path portFile = dataDir.resolveSibling(dataDir.getFileName() + ".port");
         Files.deleteIfExists(portFile); // left by a backend of this folder that was killed
-        List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt-backend").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Checkout.root().resolve("bin/tt-backend").toString(),
                 "--proxy-addr", "127.0.0.1:" + askedPort, "--port-file", portFile.toString(), "--data-dir", dataDir.toString(),
                 "--token", token, "--host-token", hostToken));
         if (!hosts.isEmpty()) {

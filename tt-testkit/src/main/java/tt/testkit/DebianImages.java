@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 /**
  * The Debian images the system tests boot (recipes images/recipes/debian-*). They take minutes to
  * build, so the tests never build them: {@code bin/test-all} builds the default ones (and all with
- * {@code --all-images}) into {@link #path()}, a folder of their own (not {@link Repo#imagePath()},
+ * {@code --all-images}) into {@link #path()}, a folder of their own (not {@link Checkout#imagePath()},
  * so that the tiny images' tests do not serve them), and a test of an image that is not there stops
  * with an assumption failure naming the command that builds it.
  */
@@ -61,7 +61,7 @@ public final class DebianImages {
     /** Where bin/test-all puts them: $TT_TEST_DEBIAN_IMAGE_PATH or .cache/debian-images in the checkout. */
     public static Path path() {
         String env = System.getenv("TT_TEST_DEBIAN_IMAGE_PATH");
-        return env != null && !env.isBlank() ? Path.of(env) : Repo.root().resolve(".cache/debian-images");
+        return env != null && !env.isBlank() ? Path.of(env) : Checkout.root().resolve(".cache/debian-images");
     }
 
     /** The recipe's image folder, if it is built (has its image.json). */

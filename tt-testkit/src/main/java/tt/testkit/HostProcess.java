@@ -71,7 +71,7 @@ public final class HostProcess implements AutoCloseable {
         Path portFile = workDir.resolve(stateDir.getFileName() + ".port");
         // 100 ports in 20000-32699: below the ephemeral ports, each host likely a range of its own
         int firstForward = 20000 + ThreadLocalRandom.current().nextInt(127) * 100;
-        List<String> cmd = new ArrayList<>(List.of(Repo.root().resolve("bin/tt-host").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Checkout.root().resolve("bin/tt-host").toString(),
                 "--image-path", imagePath.toString(), "--cpu-total", Integer.toString(cpuTotal),
                 "--mem-total", Long.toString(memTotalKib), "--disk-total", Long.toString(40L * 1024 * 1024),
                 "--serv-addr", "127.0.0.1", "--serv-port", "0", "--port-file", portFile.toString(),

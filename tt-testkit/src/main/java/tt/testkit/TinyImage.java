@@ -32,7 +32,7 @@ public final class TinyImage {
         }
         Files.createDirectories(imagePath);
         Path log = imagePath.resolve(".build-" + recipe + ".log");
-        Process p = new ProcessBuilder(List.of("bash", Repo.root().resolve("images/build-image.sh").toString(), recipe,
+        Process p = new ProcessBuilder(List.of("bash", Checkout.root().resolve("images/build-image.sh").toString(), recipe,
                 imagePath.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -56,7 +56,7 @@ public final class TinyImage {
      * into the shared cache), for tests whose OS prefix must match exactly one image.
      */
     public static Path x86Only(Path dir) throws IOException {
-        DebianImages.linkInto(Files.createDirectories(dir), ensure(Repo.imagePath(), RECIPE_X86_64, X86_64));
+        DebianImages.linkInto(Files.createDirectories(dir), ensure(Checkout.imagePath(), RECIPE_X86_64, X86_64));
         return dir;
     }
 }

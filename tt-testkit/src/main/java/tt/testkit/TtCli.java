@@ -22,7 +22,7 @@ public final class TtCli {
 
     public Result run(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Repo.root().resolve("bin/tt").toString());
+        cmd.add(Checkout.root().resolve("bin/tt").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("XDG_CONFIG_HOME", configHome.toString());

@@ -92,7 +92,8 @@ public class TtAgent extends AbstractCloudSlave {
         return privateKey.getPlainText().getBytes(StandardCharsets.US_ASCII);
     }
 
-    void vmIsUp(AgentVms.ReadyVm readyVm) {
+    /** Keeps the agent's VM, found up by the launcher: {@link #getHost()} and {@link #getSshAddress()} tell of it. */
+    void setReadyVm(AgentVms.ReadyVm readyVm) {
         this.vm = readyVm;
     }
 

@@ -45,7 +45,7 @@ public class TtLauncher extends ComputerLauncher {
             Duration timeout = Duration.ofSeconds(agent.getConnectTimeoutSeconds());
             log.println("tt: waiting for ENV " + agent.getEnvName() + " (" + agent.getImage() + ") to boot");
             AgentVms.ReadyVm vm = cloud.agentVms().awaitReady(agent.getEnvName(), timeout);
-            agent.vmIsUp(vm);
+            agent.setReadyVm(vm);
             log.println("tt: VM " + vm.vmName() + " is up on host " + vm.host() + ", SSH at " + agent.getSshAddress());
             byte[] agentJar = Jenkins.get().getJnlpJars("agent.jar").readFully();
             AgentBootstrap.RunningAgent running = new AgentBootstrap(agent.privateKey(), timeout)

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class PipelineLibraryIT {
      * global library "tt" (a local repository needs GitSCM.ALLOW_LOCAL_CHECKOUT, set by the test).
      */
     private static void registerLibrary(Path repo) throws Exception {
-        Path source = Repo.root().resolve("pipeline-library");
+        Path source = Checkout.root().resolve("pipeline-library");
         for (String dir : List.of("vars", "src")) {
             copyTree(source.resolve(dir), repo.resolve(dir));
         }

@@ -162,8 +162,8 @@ class TtCloudFieldDefectsIT {
         ApiException again = assertThrows(ApiException.class, () -> pool.client().deleteEnv("j-none"));
         assertEquals(404, again.status());
         // the whole host fits only if every share of the failed launches was given back exactly once
-        pool.client().createEnv(new EnvCreateRequest("whole-host", List.of("tinylinux"), null, 2, 4096, null, null,
-                null, 10, null));
+        pool.client().createEnv(EnvCreateRequest.builder("whole-host").osPrefix("tinylinux").cpu(2).memMib(4096)
+                .lifetimeMinutes(10).build());
         assertEquals(EnvState.READY, pool.client().env("whole-host", 120).state());
         pool.client().deleteEnv("whole-host");
     }

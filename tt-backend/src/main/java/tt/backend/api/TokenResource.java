@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import tt.api.TokenInfo;
 import tt.api.TokenRequest;
-import tt.backend.auth.Tokens;
+import tt.backend.auth.TokenAuthority;
 
 import java.util.List;
 
@@ -23,9 +23,9 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public final class TokenResource {
 
-    private final Tokens tokens;
+    private final TokenAuthority tokens;
 
-    public TokenResource(Tokens tokens) {
+    public TokenResource(TokenAuthority tokens) {
         this.tokens = tokens;
     }
 

@@ -9,15 +9,15 @@ import java.util.List;
 /** The audit log: every change asked for, kept in the database. */
 public final class AuditStore implements AuditFilter.Sink {
 
-    private final Jdbc jdbc;
+    private final SqlStatements statements;
 
     public AuditStore(Database db) {
-        this.jdbc = new Jdbc(db);
+        this.statements = new SqlStatements(db);
     }
 
     @Override
     public void record(AuditFilter.Entry e) {
-        jdbc.update("INSERT INTO audit (at, actor, address, method, path, status) VALUES (?, ?, ?, ?, ?, ?)", ps -> {
+        statements.update("INSERT INTO audit (at, actor, address, method, path, status) VALUES (?, ?, ?, ?, ?, ?)", ps -> {
             ps.setTimestamp(1, Timestamp.from(e.at()));
             ps.setString(2, e.actor());
             ps.setString(3, e.address());
@@ -29,7 +29,7 @@ public final class AuditStore implements AuditFilter.Sink {
 
     /** The entries since a time, newest first, of one actor (or all, for null), at most {@code limit}. */
     public List<AuditFilter.Entry> since(Instant since, String actor, int limit) {
-        return jdbc.query("SELECT at, actor, address, method, path, status FROM audit WHERE at >= ?"
+        return statements.query("SELECT at, actor, address, method, path, status FROM audit WHERE at >= ?"
                 + (actor == null ? "" : " AND actor = ?") + " ORDER BY at DESC LIMIT " + limit, ps -> {
                     ps.setTimestamp(1, Timestamp.from(since));
                     if (actor != null) {

@@ -15,18 +15,18 @@ public final class TokenStore {
 
     private static final String COLUMNS = "SELECT id, name, created_at, scope, max_vms, max_mem_mib, max_lifetime_min,"
             + " expires_at FROM tokens";
-    private final Jdbc jdbc;
+    private final SqlStatements statements;
 
     public TokenStore(Database db) {
-        this.jdbc = new Jdbc(db);
+        this.statements = new SqlStatements(db);
     }
 
     /** Adds a token (its {@code token} field unused: the secret is stored as its hash); false if its name is taken. */
     public boolean add(TokenInfo t, String secretHash) {
-        if (!jdbc.query("SELECT 1 FROM tokens WHERE name = ?", ps -> ps.setString(1, t.name()), rs -> 1).isEmpty()) {
+        if (!statements.query("SELECT 1 FROM tokens WHERE name = ?", ps -> ps.setString(1, t.name()), rs -> 1).isEmpty()) {
             return false;
         }
-        jdbc.update("INSERT INTO tokens (id, name, secret_hash, created_at, scope, max_vms, max_mem_mib,"
+        statements.update("INSERT INTO tokens (id, name, secret_hash, created_at, scope, max_vms, max_mem_mib,"
                 + " max_lifetime_min, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, t.id());
                     ps.setString(2, t.name());
@@ -43,17 +43,17 @@ public final class TokenStore {
 
     /** The token whose secret has this hash. */
     public Optional<TokenInfo> bySecretHash(String secretHash) {
-        return jdbc.query(COLUMNS + " WHERE secret_hash = ?", ps -> ps.setString(1, secretHash), TokenStore::token)
+        return statements.query(COLUMNS + " WHERE secret_hash = ?", ps -> ps.setString(1, secretHash), TokenStore::token)
                 .stream().findFirst();
     }
 
     public List<TokenInfo> list() {
-        return jdbc.query(COLUMNS + " ORDER BY name", ps -> { }, TokenStore::token);
+        return statements.query(COLUMNS + " ORDER BY name", ps -> { }, TokenStore::token);
     }
 
     /** Deletes a token by id or name; false if there was none. */
     public boolean revoke(String idOrName) {
-        return jdbc.update("DELETE FROM tokens WHERE id = ? OR name = ?", ps -> {
+        return statements.update("DELETE FROM tokens WHERE id = ? OR name = ?", ps -> {
             ps.setString(1, idOrName);
             ps.setString(2, idOrName);
         }) > 0;

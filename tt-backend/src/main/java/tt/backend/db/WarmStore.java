@@ -16,25 +16,25 @@ public final class WarmStore {
                          Instant createdAt) {
     }
 
-    private final Jdbc jdbc;
+    private final SqlStatements statements;
 
     public WarmStore(Database db) {
-        this.jdbc = new Jdbc(db);
+        this.statements = new SqlStatements(db);
     }
 
     public List<Pool> pools() {
-        return jdbc.query("SELECT image, min_size, max_size FROM warm_pools ORDER BY image", ps -> { },
+        return statements.query("SELECT image, min_size, max_size FROM warm_pools ORDER BY image", ps -> { },
                 rs -> new Pool(rs.getString(1), rs.getInt(2), rs.getInt(3)));
     }
 
     /** Sets an image's pool (made if it had none). */
     public void setPool(Pool p) {
-        if (jdbc.update("UPDATE warm_pools SET min_size = ?, max_size = ? WHERE image = ?", ps -> {
+        if (statements.update("UPDATE warm_pools SET min_size = ?, max_size = ? WHERE image = ?", ps -> {
             ps.setInt(1, p.min());
             ps.setInt(2, p.max());
             ps.setString(3, p.image());
         }) == 0) {
-            jdbc.update("INSERT INTO warm_pools (image, min_size, max_size) VALUES (?, ?, ?)", ps -> {
+            statements.update("INSERT INTO warm_pools (image, min_size, max_size) VALUES (?, ?, ?)", ps -> {
                 ps.setString(1, p.image());
                 ps.setInt(2, p.min());
                 ps.setInt(3, p.max());
@@ -44,17 +44,17 @@ public final class WarmStore {
 
     /** Removes an image's pool; false if it had none. */
     public boolean deletePool(String image) {
-        return jdbc.update("DELETE FROM warm_pools WHERE image = ?", ps -> ps.setString(1, image)) > 0;
+        return statements.update("DELETE FROM warm_pools WHERE image = ?", ps -> ps.setString(1, image)) > 0;
     }
 
     public List<WarmVm> vms() {
-        return jdbc.query("SELECT name, host_vm_id, host_id, image, cpu, mem_mib, disk_mib, created_at FROM warm_vms"
+        return statements.query("SELECT name, host_vm_id, host_id, image, cpu, mem_mib, disk_mib, created_at FROM warm_vms"
                 + " ORDER BY created_at", ps -> { }, rs -> new WarmVm(rs.getString(1), rs.getString(2), rs.getString(3),
                 rs.getString(4), rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getTimestamp(8).toInstant()));
     }
 
     public void addVm(WarmVm vm) {
-        jdbc.update("INSERT INTO warm_vms (name, host_vm_id, host_id, image, cpu, mem_mib, disk_mib, created_at)"
+        statements.update("INSERT INTO warm_vms (name, host_vm_id, host_id, image, cpu, mem_mib, disk_mib, created_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", ps -> {
                     ps.setString(1, vm.name());
                     ps.setString(2, vm.hostVmId());
@@ -69,6 +69,6 @@ public final class WarmStore {
 
     /** Takes a warm VM off the pool; false if another call took it first (it is then not this caller's). */
     public boolean removeVm(String name) {
-        return jdbc.update("DELETE FROM warm_vms WHERE name = ?", ps -> ps.setString(1, name)) > 0;
+        return statements.update("DELETE FROM warm_vms WHERE name = ?", ps -> ps.setString(1, name)) > 0;
     }
 }

@@ -8,7 +8,7 @@ import tt.api.RunResult;
 import tt.api.Validation;
 import tt.api.VmInfo;
 import tt.api.VmState;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostPool;
 import tt.server.ConflictException;
 
@@ -26,12 +26,12 @@ final class EnvCommands {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnvCommands.class);
 
-    private final Store store;
+    private final PoolStore store;
     private final HostPool pool;
     private final ExecutorService workers;
 
     /** @param workers what the commands on the VMs run on, in parallel */
-    EnvCommands(Store store, HostPool pool, ExecutorService workers) {
+    EnvCommands(PoolStore store, HostPool pool, ExecutorService workers) {
         this.store = store;
         this.pool = pool;
         this.workers = workers;
@@ -41,16 +41,16 @@ final class EnvCommands {
      * Runs the command on every VM in parallel, through each host's exec path (SSH into the guest),
      * handing each VM's result to {@code sink} as soon as it is there.
      */
-    void run(Store.Env env, RunRequest req, Consumer<RunResult> sink) throws InterruptedException {
+    void run(PoolStore.Env env, RunRequest req, Consumer<RunResult> sink) throws InterruptedException {
         if (req == null) {
             throw new IllegalArgumentException("request body is missing: send JSON {\"cmd\": \"...\"}");
         }
         String cmd = Validation.command(req.cmd());
         int timeout = (int) Validation.range("timeoutSeconds", req.timeoutSeconds() == null ? 60 : req.timeoutSeconds(),
                 1, 3600, "s");
-        List<Store.Vm> vms = store.vms(env.id());
+        List<PoolStore.Vm> vms = store.vms(env.id());
         CompletionService<RunResult> runs = new ExecutorCompletionService<>(workers);
-        for (Store.Vm vm : vms) {
+        for (PoolStore.Vm vm : vms) {
             runs.submit(() -> runOn(vm, cmd, timeout));
         }
         int failed = 0;
@@ -67,7 +67,7 @@ final class EnvCommands {
         LOG.info("env {} ({}): ran a command on {} VMs, {} failed", env.name(), env.id(), vms.size(), failed);
     }
 
-    private RunResult runOn(Store.Vm vm, String cmd, int timeout) {
+    private RunResult runOn(PoolStore.Vm vm, String cmd, int timeout) {
         if (vm.hostVmId() == null || vm.state() != VmState.READY) {
             return new RunResult(vm.name(), -1, "", "", 0, "VM is " + vm.state()
                     + (vm.error() == null ? "" : ": " + vm.error()));
@@ -85,10 +85,10 @@ final class EnvCommands {
      * Pauses ({@code stop}) or resumes ({@code start}) every VM of the ENV on its host; VMs already
      * in the wanted state, or failed, are left as they are. Throws, naming each, if any VM could not be.
      */
-    void pauseOrResume(Store.Env env, boolean stop) {
+    void pauseOrResume(PoolStore.Env env, boolean stop) {
         VmState from = stop ? VmState.READY : VmState.STOPPED;
         List<String> problems = new ArrayList<>();
-        for (Store.Vm vm : store.vms(env.id())) {
+        for (PoolStore.Vm vm : store.vms(env.id())) {
             if (vm.state() != from || vm.hostVmId() == null) {
                 continue;
             }

@@ -12,7 +12,7 @@ import tt.api.VmCreateRequest;
 import tt.api.VmIdentity;
 import tt.api.VmInfo;
 import tt.api.VmState;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostPool;
 import tt.server.Caller;
 import tt.server.ConflictException;
@@ -41,13 +41,13 @@ final class EnvCreation {
     private static final Logger LOG = LoggerFactory.getLogger(EnvCreation.class);
     /** The tag naming the ENV a host VM was made for. */
     static final String ENV_TAG = "ttEnv";
-    /** The tag naming the ENV service that made a VM (see {@link Store#instanceId()}). */
+    /** The tag naming the ENV service that made a VM (see {@link PoolStore#instanceId()}). */
     static final String OWNER_TAG = "ttOwner";
     /** The longest a create may wait for room in the pool. */
     static final int MAX_WAIT_SECONDS = 3600;
     private static final long ROOM_POLL_MILLIS = 500;
 
-    private final Store store;
+    private final PoolStore store;
     private final HostPool pool;
     private final EnvService.Limits limits;
     private final String instanceId;
@@ -69,7 +69,7 @@ final class EnvCreation {
      * @param registry  where the ENVs made, and the placements refused, are counted
      * @param clock     what lifetimes, leases and waits are measured by
      */
-    EnvCreation(Store store, HostPool pool, EnvService.Limits limits, EnvPlacement placement, VmCreations creations,
+    EnvCreation(PoolStore store, HostPool pool, EnvService.Limits limits, EnvPlacement placement, VmCreations creations,
                 EnvDeletion deletion, ExecutorService workers, MeterRegistry registry, Clock clock) {
         this.store = store;
         this.pool = pool;
@@ -135,11 +135,11 @@ final class EnvCreation {
         }
         String envId = "env-" + HexFormat.of().formatHex(random.generateSeed(6));
         Instant now = clock.instant();
-        Store.Env env = new Store.Env(envId, spec.name(), owner, now, now.plus(Duration.ofMinutes(spec.lifetimeMinutes())),
+        PoolStore.Env env = new PoolStore.Env(envId, spec.name(), owner, now, now.plus(Duration.ofMinutes(spec.lifetimeMinutes())),
                 spec.leaseSeconds(), spec.leaseSeconds() == null ? null : now.plusSeconds(spec.leaseSeconds()),
                 spec.tags(), spec.keys().stream().map(KeyFingerprint::of).distinct().toList());
         CountDownLatch calls;
-        List<Store.Vm> placed;
+        List<PoolStore.Vm> placed;
         try (Revert revert = new Revert()) {
             // registered before the ENV can be seen, so that a delete racing this create waits for its VMs
             calls = creations.start(envId, spec.vms().size());
@@ -148,7 +148,7 @@ final class EnvCreation {
             revert.disarm();
         }
         LOG.info("env {} ({}): {} VMs placed on {}", spec.name(), envId, placed.size(),
-                placed.stream().map(Store.Vm::hostId).distinct().sorted().toList());
+                placed.stream().map(PoolStore.Vm::hostId).distinct().sorted().toList());
         createOnHosts(env, placed, spec.keys(), spec.ports(), calls);
         return EnvView.of(env, placed);
     }
@@ -168,9 +168,9 @@ final class EnvCreation {
      * with the host's reason (and the ENV with it). A VM made after its ENV was deleted is
      * deleted again at once.
      */
-    private void createOnHosts(Store.Env env, List<Store.Vm> vms, List<String> keys, List<Integer> ports,
+    private void createOnHosts(PoolStore.Env env, List<PoolStore.Vm> vms, List<String> keys, List<Integer> ports,
                                CountDownLatch calls) {
-        for (Store.Vm vm : vms) {
+        for (PoolStore.Vm vm : vms) {
             workers.submit(() -> {
                 try {
                     createOnHost(env, vm, keys, ports);
@@ -181,7 +181,7 @@ final class EnvCreation {
         }
     }
 
-    private void createOnHost(Store.Env env, Store.Vm vm, List<String> keys, List<Integer> ports) {
+    private void createOnHost(PoolStore.Env env, PoolStore.Vm vm, List<String> keys, List<Integer> ports) {
         Map<String, String> tags = Map.of(ENV_TAG, env.id(), OWNER_TAG, instanceId);
         if (vm.hostVmId() != null) {
             try {
@@ -215,7 +215,7 @@ final class EnvCreation {
      * Records the host VM made for (or given the identity of) an ENV's VM; one whose ENV was
      * deleted meanwhile is deleted again at once. Whether it was recorded.
      */
-    private boolean recorded(Store.Env env, Store.Vm vm, VmInfo made) {
+    private boolean recorded(PoolStore.Env env, PoolStore.Vm vm, VmInfo made) {
         try (Revert revert = new Revert()) {
             revert.add(() -> deletion.deleteOnHost(vm.hostId(), made.id()));
             creations.made(made.id(), clock.instant());

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostPool;
 import tt.client.ApiException;
 
@@ -24,7 +24,7 @@ final class EnvDeletion {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnvDeletion.class);
 
-    private final Store store;
+    private final PoolStore store;
     private final HostPool pool;
     private final VmCreations creations;
     private final Counter envsDeleted;
@@ -37,7 +37,7 @@ final class EnvDeletion {
      * @param registry  where the ENVs deleted are counted
      * @param clock     what lifetimes and leases are measured by
      */
-    EnvDeletion(Store store, HostPool pool, VmCreations creations, MeterRegistry registry, Clock clock) {
+    EnvDeletion(PoolStore store, HostPool pool, VmCreations creations, MeterRegistry registry, Clock clock) {
         this.store = store;
         this.pool = pool;
         this.creations = creations;
@@ -48,7 +48,7 @@ final class EnvDeletion {
     /** Deletes the ENVs whose lifetime is over, or whose lease ended without a renewal. */
     void expire() {
         Instant now = clock.instant();
-        for (Store.Env env : store.expiredEnvs(now)) {
+        for (PoolStore.Env env : store.expiredEnvs(now)) {
             LOG.info("env {} ({}): {}, deleting", env.name(), env.id(), env.expiresAt().isBefore(now) ? "lifetime over"
                     : "lease of " + env.leaseSeconds() + " s not renewed since " + env.leaseExpiresAt()
                     .minusSeconds(env.leaseSeconds()));
@@ -62,7 +62,7 @@ final class EnvDeletion {
      * the host has made it, before this returns. Deleting an ENV that another call is deleting
      * waits for that call; only one of them frees the VMs' shares of their hosts.
      */
-    void delete(Store.Env env) {
+    void delete(PoolStore.Env env) {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> other = deletions.putIfAbsent(env.id(), mine);
         if (other != null) {
@@ -73,8 +73,8 @@ final class EnvDeletion {
             // the host calls still making VMs finish first, so each made VM is in the rows read
             // here: a VM recorded between reading the rows and deleting them would be left behind
             creations.await(env);
-            List<Store.Vm> vms = store.deleteEnv(env.id()).orElse(List.of());
-            for (Store.Vm vm : vms) {
+            List<PoolStore.Vm> vms = store.deleteEnv(env.id()).orElse(List.of());
+            for (PoolStore.Vm vm : vms) {
                 if (vm.hostVmId() != null) {
                     creations.forget(vm.hostVmId());
                     if (pool.isOnline(vm.hostId())) {

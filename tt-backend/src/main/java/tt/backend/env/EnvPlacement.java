@@ -3,7 +3,7 @@ package tt.backend.env;
 import tt.api.Capacity;
 import tt.api.EnvPlan;
 import tt.api.VmState;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostLedger;
 import tt.backend.hosts.HostPool;
 import tt.backend.placement.Placement;
@@ -26,7 +26,7 @@ import java.util.Optional;
  */
 final class EnvPlacement {
 
-    private final Store store;
+    private final PoolStore store;
     private final HostPool pool;
     private final Object placementLock;
     private final WarmPool warm;
@@ -36,7 +36,7 @@ final class EnvPlacement {
      *                      places under the same lock
      * @param warm          the warm pool ENVs take VMs from, or null for none
      */
-    EnvPlacement(Store store, HostPool pool, Object placementLock, WarmPool warm) {
+    EnvPlacement(PoolStore store, HostPool pool, Object placementLock, WarmPool warm) {
         this.store = store;
         this.pool = pool;
         this.placementLock = placementLock;
@@ -64,7 +64,7 @@ final class EnvPlacement {
      * A VM of a warm pool's image and size (and no extra ports) takes a warm VM where one waits:
      * its row has its host's VM from the start, and it is BOOTING.
      */
-    List<Store.Vm> place(Store.Env env, List<EnvSpec.VmSpec> vms, boolean extraPorts, Caller.Quota quota) {
+    List<PoolStore.Vm> place(PoolStore.Env env, List<EnvSpec.VmSpec> vms, boolean extraPorts, Caller.Quota quota) {
         synchronized (placementLock) {
             try (Revert revert = new Revert()) {
                 checkQuota(env.owner(), quota, vms);
@@ -82,18 +82,18 @@ final class EnvPlacement {
                     }, () -> cold.add(v));
                 }
                 Map<String, String> hostOf = placeCold(cold);
-                List<Store.Vm> placed = vms.stream().map(v -> {
+                List<PoolStore.Vm> placed = vms.stream().map(v -> {
                     WarmPool.Taken t = fromWarm.get(v.name());
-                    return t == null ? new Store.Vm(env.id(), v.name(), v.image(), hostOf.get(v.name()), null, v.cpu(),
+                    return t == null ? new PoolStore.Vm(env.id(), v.name(), v.image(), hostOf.get(v.name()), null, v.cpu(),
                             v.memMib(), v.diskMib(), VmState.SCHEDULED, null, Map.of(), null)
-                            : new Store.Vm(env.id(), v.name(), v.image(), t.vm().hostId(), t.vm().hostVmId(), v.cpu(),
+                            : new PoolStore.Vm(env.id(), v.name(), v.image(), t.vm().hostId(), t.vm().hostVmId(), v.cpu(),
                             v.memMib(), v.diskMib(), VmState.BOOTING, null, Map.of(), null);
                 }).toList();
                 if (!store.insertEnv(env, placed)) {
                     throw new ConflictException("an ENV named '" + env.name() + "' exists: pick another name");
                 }
                 revert.add(() -> store.deleteEnv(env.id()));
-                for (Store.Vm v : placed) {
+                for (PoolStore.Vm v : placed) {
                     pool.reserve(v.hostId(), ledgerKey(v), capacity(v));
                     revert.add(() -> pool.release(v.hostId(), ledgerKey(v)));
                 }
@@ -138,12 +138,12 @@ final class EnvPlacement {
     }
 
     /** The key of a placed VM's share in its host's ledger. */
-    static String ledgerKey(Store.Vm v) {
+    static String ledgerKey(PoolStore.Vm v) {
         return HostLedger.key(v.envId(), v.name());
     }
 
     /** The share of its host a placed VM holds. */
-    static Capacity capacity(Store.Vm v) {
+    static Capacity capacity(PoolStore.Vm v) {
         return new Capacity(v.cpu(), v.memMib() * 1024L, v.diskMib() * 1024L);
     }
 }

@@ -11,7 +11,7 @@ import tt.api.EnvState;
 import tt.api.RunRequest;
 import tt.api.RunResult;
 import tt.api.Validation;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostPool;
 import tt.server.Caller;
 import tt.server.ConflictException;
@@ -40,7 +40,7 @@ public final class EnvService implements AutoCloseable {
     public record Limits(int defaultLifetimeMinutes, int maxLifetimeMinutes, int defaultMemMib) {
     }
 
-    private final Store store;
+    private final PoolStore store;
     private final Clock clock;
     private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "env-work");
@@ -52,7 +52,7 @@ public final class EnvService implements AutoCloseable {
     private final EnvCommands commands;
     private final HostReconciler reconciler;
 
-    public EnvService(Store store, HostPool pool, Limits limits, Clock clock) {
+    public EnvService(PoolStore store, HostPool pool, Limits limits, Clock clock) {
         this(store, pool, limits, new Object(), null, new SimpleMeterRegistry(), clock);
     }
 
@@ -63,7 +63,7 @@ public final class EnvService implements AutoCloseable {
      * @param registry      where the ENVs made and deleted, and the placements refused, are counted
      * @param clock         what lifetimes, leases and waits are measured by
      */
-    public EnvService(Store store, HostPool pool, Limits limits, Object placementLock, WarmPool warm,
+    public EnvService(PoolStore store, HostPool pool, Limits limits, Object placementLock, WarmPool warm,
                       MeterRegistry registry, Clock clock) {
         this.store = store;
         this.clock = clock;
@@ -106,7 +106,7 @@ public final class EnvService implements AutoCloseable {
 
     /** Moves the ENV's lease on by its length: its client is alive. */
     public EnvInfo renew(String name, String owner, boolean admin) {
-        Store.Env env = find(name, owner, admin);
+        PoolStore.Env env = find(name, owner, admin);
         if (env.leaseSeconds() == null) {
             throw new ConflictException("ENV " + name + " has no lease to renew: it lives until " + env.expiresAt()
                     + " (make it with leaseSeconds to tie it to its client)");
@@ -117,8 +117,8 @@ public final class EnvService implements AutoCloseable {
 
     /** The ENVs the caller may see that carry every tag of {@code withTags} (all of them for none). */
     public List<EnvInfo> list(String owner, boolean admin, Map<String, String> withTags) {
-        Map<String, List<Store.Vm>> vmsByEnv = store.allVms().stream()
-                .collect(Collectors.groupingBy(Store.Vm::envId));
+        Map<String, List<PoolStore.Vm>> vmsByEnv = store.allVms().stream()
+                .collect(Collectors.groupingBy(PoolStore.Vm::envId));
         return store.envs().stream().filter(e -> admin || e.owner().equals(owner))
                 .filter(e -> e.tags().entrySet().containsAll(withTags.entrySet()))
                 .map(e -> EnvView.of(e, vmsByEnv.getOrDefault(e.id(), List.of()))).toList();
@@ -126,7 +126,7 @@ public final class EnvService implements AutoCloseable {
 
     /** The ENV; with {@code waitSeconds} > 0, answers once it is no longer CREATING (or time is up). */
     public EnvInfo get(String name, String owner, boolean admin, int waitSeconds) throws InterruptedException {
-        Store.Env env = find(name, owner, admin);
+        PoolStore.Env env = find(name, owner, admin);
         Instant deadline = clock.instant().plusSeconds(Math.min(waitSeconds, 600));
         EnvInfo info = info(env);
         while (info.state() == EnvState.CREATING && clock.instant().isBefore(deadline)) {
@@ -138,7 +138,7 @@ public final class EnvService implements AutoCloseable {
 
     /** Deletes the ENV; returns once its VMs are gone from their hosts (see {@link EnvDeletion#delete}). */
     public void delete(String name, String owner, boolean admin) {
-        Store.Env env = find(name, owner, admin);
+        PoolStore.Env env = find(name, owner, admin);
         deletion.delete(env);
         LOG.info("env {} ({}): deleted", env.name(), env.id());
     }
@@ -162,7 +162,7 @@ public final class EnvService implements AutoCloseable {
      * in the wanted state, or failed, are left as they are.
      */
     public EnvInfo pauseOrResume(String name, boolean stop, String owner, boolean admin) {
-        Store.Env env = find(name, owner, admin);
+        PoolStore.Env env = find(name, owner, admin);
         commands.pauseOrResume(env, stop);
         return info(env);
     }
@@ -176,15 +176,15 @@ public final class EnvService implements AutoCloseable {
         find(name, owner, admin);
     }
 
-    private Store.Env find(String name, String owner, boolean admin) {
-        Store.Env env = store.envByName(name == null ? "" : name).orElse(null);
+    private PoolStore.Env find(String name, String owner, boolean admin) {
+        PoolStore.Env env = store.envByName(name == null ? "" : name).orElse(null);
         if (env == null || !(admin || env.owner().equals(owner))) {
             throw new NotFoundException("no ENV '" + Validation.printable(name) + "': see 'tt env list'");
         }
         return env;
     }
 
-    private EnvInfo info(Store.Env env) {
+    private EnvInfo info(PoolStore.Env env) {
         return EnvView.of(env, store.vms(env.id()));
     }
 

@@ -3,7 +3,7 @@ package tt.backend.env;
 import tt.api.EnvInfo;
 import tt.api.EnvState;
 import tt.api.VmState;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 
 import java.util.List;
 
@@ -13,7 +13,7 @@ final class EnvView {
     private EnvView() {
     }
 
-    static EnvInfo of(Store.Env env, List<Store.Vm> vms) {
+    static EnvInfo of(PoolStore.Env env, List<PoolStore.Vm> vms) {
         EnvState state = vms.stream().anyMatch(v -> v.state() == VmState.FAILED) ? EnvState.FAILED
                 : vms.stream().anyMatch(v -> v.state() == VmState.SCHEDULED || v.state() == VmState.BOOTING)
                 ? EnvState.CREATING
@@ -21,6 +21,6 @@ final class EnvView {
                 : EnvState.READY;
         return new EnvInfo(env.id(), env.name(), env.owner(), state, env.createdAt(), env.expiresAt(),
                 env.leaseSeconds(), env.leaseExpiresAt(), env.tags(), env.sshKeys(),
-                vms.stream().map(Store.Vm::view).toList());
+                vms.stream().map(PoolStore.Vm::view).toList());
     }
 }

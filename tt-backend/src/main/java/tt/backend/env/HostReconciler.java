@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import tt.api.Capacity;
 import tt.api.VmInfo;
 import tt.api.VmState;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.hosts.HostPool;
 
 import java.io.IOException;
@@ -29,7 +29,7 @@ public final class HostReconciler implements HostPool.Listener {
             + " and make it again";
     private static final Logger LOG = LoggerFactory.getLogger(HostReconciler.class);
 
-    private final Store store;
+    private final PoolStore store;
     private final HostPool pool;
     private final WarmPool warm;
     private final VmCreations creations;
@@ -39,7 +39,7 @@ public final class HostReconciler implements HostPool.Listener {
      * @param warm      the warm pool, whose VMs are reconciled with the ENVs' (null for none)
      * @param creations when each host VM was made, so that a poll asked for before that does not call it lost
      */
-    HostReconciler(Store store, HostPool pool, WarmPool warm, VmCreations creations) {
+    HostReconciler(PoolStore store, HostPool pool, WarmPool warm, VmCreations creations) {
         this.store = store;
         this.pool = pool;
         this.warm = warm;
@@ -60,10 +60,10 @@ public final class HostReconciler implements HostPool.Listener {
     @Override
     public void answeredPoll(String hostId, List<VmInfo> hostVms, Instant askedAt) {
         Map<String, VmInfo> byId = hostVms.stream().collect(Collectors.toMap(VmInfo::id, v -> v, (a, b) -> a));
-        List<Store.Vm> ours = store.vmsOnHost(hostId);
-        Set<String> known = ours.stream().map(Store.Vm::hostVmId).filter(Objects::nonNull)
+        List<PoolStore.Vm> ours = store.vmsOnHost(hostId);
+        Set<String> known = ours.stream().map(PoolStore.Vm::hostVmId).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
-        for (Store.Vm vm : ours) {
+        for (PoolStore.Vm vm : ours) {
             if (vm.hostVmId() == null) {
                 continue;
             }
@@ -79,7 +79,7 @@ public final class HostReconciler implements HostPool.Listener {
         }
         deleteOrphans(hostId, hostVms, known);
         if (warm != null) {
-            warm.answeredPoll(hostId, hostVms, askedAt, () -> store.vmsOnHost(hostId).stream().map(Store.Vm::hostVmId)
+            warm.answeredPoll(hostId, hostVms, askedAt, () -> store.vmsOnHost(hostId).stream().map(PoolStore.Vm::hostVmId)
                     .filter(Objects::nonNull).collect(Collectors.toSet()));
         }
     }
@@ -119,7 +119,7 @@ public final class HostReconciler implements HostPool.Listener {
 
     @Override
     public void wentOffline(String hostId, String why) {
-        for (Store.Vm vm : store.vmsOnHost(hostId)) {
+        for (PoolStore.Vm vm : store.vmsOnHost(hostId)) {
             if (vm.state() != VmState.FAILED) {
                 store.vmState(vm.envId(), vm.name(), VmState.FAILED, "lost: host " + hostId + " is offline (" + why + ")");
             }
@@ -132,7 +132,7 @@ public final class HostReconciler implements HostPool.Listener {
      * sees why; whatever a host made for them is deleted at its next poll ({@link #deleteOrphans}).
      */
     public void cleanUpInterruptedCreates() {
-        for (Store.Vm vm : store.allVms()) {
+        for (PoolStore.Vm vm : store.allVms()) {
             if (vm.hostVmId() == null && vm.state() != VmState.FAILED) {
                 LOG.warn("env {}: VM {}: its creation was interrupted by a restart of tt-backend; marked FAILED",
                         vm.envId(), vm.name());

@@ -2,7 +2,7 @@ package tt.backend.env;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 
 import java.time.Instant;
 import java.util.Map;
@@ -61,7 +61,7 @@ final class VmCreations {
      * Waits for the host calls still making the ENV's VMs; one that answers after this wait ends
      * finds its row gone and deletes its VM itself.
      */
-    void await(Store.Env env) {
+    void await(PoolStore.Env env) {
         CountDownLatch calls = inFlight.get(env.id());
         try {
             if (calls != null && !calls.await(CREATE_CALL_WAIT_SECONDS, TimeUnit.SECONDS)) {

@@ -9,7 +9,7 @@ import tt.api.ImageInfo;
 import tt.api.JoinToken;
 import tt.api.ServerAddress;
 import tt.api.VmInfo;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.placement.Placement;
 import tt.client.HostClient;
 import tt.server.ConflictException;
@@ -53,7 +53,7 @@ public final class HostPool implements AutoCloseable {
     }
 
     private static final class Member {
-        volatile Store.Host row;
+        volatile PoolStore.Host row;
         volatile HostClient client;
         volatile HostInfo info;
         volatile Map<String, ImageInfo> images = Map.of();
@@ -61,14 +61,14 @@ public final class HostPool implements AutoCloseable {
         volatile String error = "not polled yet";
         volatile HostLedger ledger;
 
-        Member(Store.Host row, HostClient client) {
+        Member(PoolStore.Host row, HostClient client) {
             this.row = row;
             this.client = client;
         }
     }
 
-    private final Store store;
-    private final HostAccess access;
+    private final PoolStore store;
+    private final HostConnector connector;
     private final Function<String, Map<String, Capacity>> sharesHeldOn;
     private final Clock clock;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
@@ -83,10 +83,10 @@ public final class HostPool implements AutoCloseable {
      * @param sharesHeldOn what each of the backend's VMs holds on a host (by ledger key), to rebuild its ledger
      * @param clock        what stamps each poll, for the listener to tell VMs made after it
      */
-    public HostPool(Store store, HostAccess access, Function<String, Map<String, Capacity>> sharesHeldOn,
+    public HostPool(PoolStore store, HostConnector connector, Function<String, Map<String, Capacity>> sharesHeldOn,
                     Clock clock) {
         this.store = store;
-        this.access = access;
+        this.connector = connector;
         this.sharesHeldOn = sharesHeldOn;
         this.clock = clock;
     }
@@ -104,14 +104,14 @@ public final class HostPool implements AutoCloseable {
      * A host already in the pool is joined anew when a join token is given (it was set up anew).
      */
     public String add(String address, int port, boolean plainHttp, JoinToken joinToken) throws IOException {
-        Store.Host given = row(address, port, plainHttp);
+        PoolStore.Host given = row(address, port, plainHttp);
         Member known = members.get(given.id());
         if (known != null && (joinToken == null || known.row.plainHttp())) {
             throw new ConflictException("host " + given.id() + " is already in the pool");
         }
-        Store.Host row = given;
+        PoolStore.Host row = given;
         if (!plainHttp) {
-            JoinToken token = joinToken != null ? joinToken : access.localJoinToken(given).orElseThrow(() ->
+            JoinToken token = joinToken != null ? joinToken : connector.localJoinToken(given).orElseThrow(() ->
                     new IllegalArgumentException("host " + given.id() + " must be joined to this backend: give its"
                             + " join token, tt host add " + given.id() + " --join-token TOKEN (tt-host logs where it"
                             + " keeps it: STATE_DIR/join-token on the host)"));
@@ -162,7 +162,7 @@ public final class HostPool implements AutoCloseable {
     }
 
     private Optional<Member> admitConfigured(ServerAddress host, String fingerprint) {
-        Store.Host row = row(host.address(), host.port(), host.plainHttp()).joined(fingerprint);
+        PoolStore.Host row = row(host.address(), host.port(), host.plainHttp()).joined(fingerprint);
         if (members.containsKey(row.id()) || !store.addHost(row)) {
             LOG.debug("host {} already in the pool", row.id());
             return Optional.empty();
@@ -171,18 +171,18 @@ public final class HostPool implements AutoCloseable {
         return Optional.of(members.get(row.id()));
     }
 
-    private static Store.Host row(String address, int port, boolean plainHttp) {
+    private static PoolStore.Host row(String address, int port, boolean plainHttp) {
         if (address == null || !address.matches("[A-Za-z0-9.:-]{1,253}") || port < 1 || port > 65535) {
             throw new IllegalArgumentException("bad host '" + address + ":" + port + "': give ADDRESS:PORT, e.g. 127.0.0.1:20000");
         }
-        return new Store.Host(address + ":" + port, address, port, plainHttp, null);
+        return new PoolStore.Host(address + ":" + port, address, port, plainHttp, null);
     }
 
     /** Joins a host of this machine with the token it published, unless a concurrent poll just did. */
     private synchronized void joinLocally(Member m) {
-        Store.Host row = m.row;
+        PoolStore.Host row = m.row;
         if (row.fingerprint() == null) {
-            join(row, access.localJoinToken(row).orElseThrow(() -> new NotJoinedException(row)));
+            join(row, connector.localJoinToken(row).orElseThrow(() -> new NotJoinedException(row)));
         }
     }
 
@@ -190,19 +190,19 @@ public final class HostPool implements AutoCloseable {
      * Joins a host with a join token and records the certificate it presented; says why when it
      * fails. One join at a time: each uses the host's token up.
      */
-    private synchronized Store.Host join(Store.Host row, JoinToken token) {
+    private synchronized PoolStore.Host join(PoolStore.Host row, JoinToken token) {
         try {
-            access.join(row, token);
+            connector.join(row, token);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot join host " + row.id() + ": " + OfflineReason.of(e,
-                    HostAccess.base(row)), e);
+                    HostConnector.base(row)), e);
         }
-        Store.Host joined = row.joined(token.hostFingerprint());
+        PoolStore.Host joined = row.joined(token.hostFingerprint());
         store.setHostFingerprint(row.id(), joined.fingerprint());
         Member m = members.get(row.id());
         if (m != null) {
             m.row = joined;
-            m.client = access.client(joined);
+            m.client = connector.client(joined);
         }
         LOG.info("host {} joined: it presents {}", row.id(), joined.fingerprint());
         return joined;
@@ -220,8 +220,8 @@ public final class HostPool implements AutoCloseable {
         LOG.info("host {} removed", id);
     }
 
-    private void admit(Store.Host row) {
-        members.putIfAbsent(row.id(), new Member(row, access.client(row)));
+    private void admit(PoolStore.Host row) {
+        members.putIfAbsent(row.id(), new Member(row, connector.client(row)));
     }
 
     private void pollAll() {
@@ -273,7 +273,7 @@ public final class HostPool implements AutoCloseable {
 
     /** A host the backend has not been joined to yet, and has no join token for. */
     static final class NotJoinedException extends IllegalStateException {
-        NotJoinedException(Store.Host row) {
+        NotJoinedException(PoolStore.Host row) {
             super("not joined to this backend yet: give the host's join token, tt host add " + row.id()
                     + " --join-token TOKEN (tt-host logs where it keeps it: STATE_DIR/join-token on the host)");
         }

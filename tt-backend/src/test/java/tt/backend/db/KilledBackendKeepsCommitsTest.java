@@ -43,7 +43,7 @@ class KilledBackendKeepsCommitsTest {
             }
             committed.add(hostId);
             try (Database db = Database.open(dir, null, null, null)) {
-                assertEquals(committed, new Store(db).hosts().stream().map(Store.Host::id).toList(),
+                assertEquals(committed, new PoolStore(db).hosts().stream().map(PoolStore.Host::id).toList(),
                         "after round " + round + " every committed row is there");
             }
         }
@@ -55,7 +55,7 @@ class KilledBackendKeepsCommitsTest {
 
         public static void main(String[] args) throws InterruptedException {
             Database db = Database.open(Path.of(args[0]), null, null, null);
-            new Store(db).addHost(new Store.Host(args[1], "127.0.0.1", 7001, true, null));
+            new PoolStore(db).addHost(new PoolStore.Host(args[1], "127.0.0.1", 7001, true, null));
             System.out.println(COMMITTED);
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);

@@ -23,7 +23,7 @@ class LeaseRenewalOnStartTest {
     @Test
     void everyLeaseThatWouldEndWithinItsPeriodIsMovedOnAndNoOtherRowChanges(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
-            Store store = new Store(db);
+            PoolStore store = new PoolStore(db);
             Instant start = Instant.now();
             Instant lifetime = start.plus(Duration.ofHours(1));
             store.insertEnv(env("env-lapsed", 30, start.minus(Duration.ofSeconds(20)), lifetime), List.of());
@@ -40,13 +40,13 @@ class LeaseRenewalOnStartTest {
                     "a lease ending later is not shortened");
             assertNull(leases.get("env-unleased"));
             assertEquals(List.of(), store.expiredEnvs(start.plusSeconds(29)), "none ends within its period");
-            assertEquals(List.of("env-lapsed"), store.expiredEnvs(start.plusSeconds(31)).stream().map(Store.Env::id)
+            assertEquals(List.of("env-lapsed"), store.expiredEnvs(start.plusSeconds(31)).stream().map(PoolStore.Env::id)
                     .toList(), "a lease not renewed after the start ends as before");
         }
     }
 
-    private static Store.Env env(String id, Integer leaseSeconds, Instant leaseEnds, Instant lifetimeEnds) {
-        return new Store.Env(id, id.toUpperCase(), "alice", Instant.now(), lifetimeEnds, leaseSeconds, leaseEnds,
+    private static PoolStore.Env env(String id, Integer leaseSeconds, Instant leaseEnds, Instant lifetimeEnds) {
+        return new PoolStore.Env(id, id.toUpperCase(), "alice", Instant.now(), lifetimeEnds, leaseSeconds, leaseEnds,
                 Map.of(), List.of());
     }
 }

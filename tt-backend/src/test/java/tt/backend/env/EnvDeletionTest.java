@@ -9,8 +9,8 @@ import tt.api.Capacity;
 import tt.api.EnvCreateRequest;
 import tt.api.EnvState;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
-import tt.backend.hosts.HostAccess;
+import tt.backend.db.PoolStore;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.server.NotFoundException;
 import tt.testkit.SimulatedHost;
@@ -52,9 +52,9 @@ class EnvDeletionTest {
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
-        Store store = new Store(db);
+        PoolStore store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), Clock.systemUTC());
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), Clock.systemUTC());
         ref[0] = envs;
@@ -142,6 +142,6 @@ class EnvDeletionTest {
     }
 
     private static EnvCreateRequest request(String name, int replicas) {
-        return new EnvCreateRequest(name, List.of("sim"), List.of(), 1, 64, null, List.of(), List.of(), null, replicas);
+        return EnvCreateRequest.builder(name).osPrefix("sim").cpu(1).memMib(64).replicas(replicas).build();
     }
 }

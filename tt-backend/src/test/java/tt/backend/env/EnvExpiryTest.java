@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tt.api.VmState;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
-import tt.backend.hosts.HostAccess;
+import tt.backend.db.PoolStore;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 
 import java.nio.file.Path;
@@ -24,18 +24,18 @@ class EnvExpiryTest {
     @Test
     void expiredEnvsAndTheirVmsAreDeletedOthersStay(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
-            Store store = new Store(db);
-            HostPool pool = new HostPool(store, new HostAccess("token", null, Map.of()), host -> Map.of(),
+            PoolStore store = new PoolStore(db);
+            HostPool pool = new HostPool(store, new HostConnector("token", null, Map.of()), host -> Map.of(),
                     Clock.systemUTC());
             EnvDeletion deletion = new EnvDeletion(store, pool, new VmCreations(), new SimpleMeterRegistry(),
                     Clock.systemUTC());
             Instant now = Instant.now();
-            store.insertEnv(new Store.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),
-                    now.minus(Duration.ofMinutes(1)), null, null, Map.of(), List.of()), List.of(new Store.Vm("env-old", "OLD-vm", "qemu:a-1:1.x86_64",
+            store.insertEnv(new PoolStore.Env("env-old", "OLD", "alice", now.minus(Duration.ofHours(2)),
+                    now.minus(Duration.ofMinutes(1)), null, null, Map.of(), List.of()), List.of(new PoolStore.Vm("env-old", "OLD-vm", "qemu:a-1:1.x86_64",
                     "gone:1", null, 1, 256, 100, VmState.SCHEDULED, null, Map.of(), null)));
-            store.insertEnv(new Store.Env("env-new", "NEW", "alice", now, now.plus(Duration.ofHours(1)), null, null, Map.of(), List.of()), List.of());
+            store.insertEnv(new PoolStore.Env("env-new", "NEW", "alice", now, now.plus(Duration.ofHours(1)), null, null, Map.of(), List.of()), List.of());
             deletion.expire();
-            assertEquals(List.of("NEW"), store.envs().stream().map(Store.Env::name).toList());
+            assertEquals(List.of("NEW"), store.envs().stream().map(PoolStore.Env::name).toList());
             assertEquals(List.of(), store.allVms());
         }
     }

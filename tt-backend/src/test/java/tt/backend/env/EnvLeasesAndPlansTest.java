@@ -9,8 +9,8 @@ import tt.api.EnvCreateRequest;
 import tt.api.EnvInfo;
 import tt.api.EnvPlan;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
-import tt.backend.hosts.HostAccess;
+import tt.backend.db.PoolStore;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.server.Caller;
 import tt.server.ConflictException;
@@ -47,7 +47,7 @@ class EnvLeasesAndPlansTest {
     @TempDir
     Path dir;
     private Database db;
-    private Store store;
+    private PoolStore store;
     private HostPool pool;
     private EnvService envs;
     private SimulatedHost host;
@@ -56,9 +56,9 @@ class EnvLeasesAndPlansTest {
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
-        store = new Store(db);
+        store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), clock);
         envs = new EnvService(store, pool, new EnvService.Limits(60, 120, 64), clock);
         ref[0] = envs;
@@ -77,8 +77,8 @@ class EnvLeasesAndPlansTest {
     }
 
     private static EnvCreateRequest request(String name, int replicas, Integer leaseSeconds, Map<String, String> tags) {
-        return new EnvCreateRequest(name, List.of("sim"), null, 1, 64, null, null, null, null, replicas, leaseSeconds,
-                tags);
+        return EnvCreateRequest.builder(name).osPrefix("sim").cpu(1).memMib(64).replicas(replicas)
+                .leaseSeconds(leaseSeconds).tags(tags).build();
     }
 
     @Test
@@ -95,7 +95,7 @@ class EnvLeasesAndPlansTest {
         assertEquals(made.plusSeconds(58), renewed.leaseExpiresAt(), renewed.toString());
         clock.advance(Duration.ofSeconds(3));
         envs.expire();
-        assertEquals(List.of("KEPT"), store.envs().stream().map(Store.Env::name).toList(),
+        assertEquals(List.of("KEPT"), store.envs().stream().map(PoolStore.Env::name).toList(),
                 "the renewed ENV lives on, the abandoned one is gone");
         assertEquals(1, host.vmCount(), "and its VM with it");
         ConflictException noLease = assertThrows(ConflictException.class, () -> {
@@ -139,13 +139,13 @@ class EnvLeasesAndPlansTest {
                 quota, 0));
         assertEquals("the token of bot may hold at most 1 VMs; it holds 1 and asks for 1 more: delete ENVs first",
                 vms.getMessage());
-        QuotaException mem = assertThrows(QuotaException.class, () -> envs.create(new EnvCreateRequest("BIG",
-                List.of("sim"), null, 1, 256, null, null, null, null, 1), "bot", new Caller.Quota(null, 128, null), 0));
+        QuotaException mem = assertThrows(QuotaException.class, () -> envs.create(EnvCreateRequest.builder("BIG")
+                .osPrefix("sim").cpu(1).memMib(256).replicas(1).build(), "bot", new Caller.Quota(null, 128, null), 0));
         assertTrue(mem.getMessage().contains("at most 128 MiB of VM memory"), mem.getMessage());
-        QuotaException life = assertThrows(QuotaException.class, () -> envs.create(new EnvCreateRequest("LONG",
-                List.of("sim"), null, 1, 64, null, null, null, 60, 1), "bot", quota, 0));
+        QuotaException life = assertThrows(QuotaException.class, () -> envs.create(EnvCreateRequest.builder("LONG")
+                .osPrefix("sim").cpu(1).memMib(64).lifetimeMinutes(60).replicas(1).build(), "bot", quota, 0));
         assertTrue(life.getMessage().contains("at most 30 minutes' lifetime"), life.getMessage());
-        assertEquals(List.of("ONE"), store.envs().stream().map(Store.Env::name).toList(), "a refusal makes nothing");
+        assertEquals(List.of("ONE"), store.envs().stream().map(PoolStore.Env::name).toList(), "a refusal makes nothing");
     }
 
     @Test

@@ -9,8 +9,8 @@ import tt.api.VmCreateRequest;
 import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
-import tt.backend.hosts.HostAccess;
+import tt.backend.db.PoolStore;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.client.HostClient;
 import tt.testkit.ManualClock;
@@ -39,7 +39,7 @@ class HostReconcilerTest {
     @TempDir
     Path dir;
     private Database db;
-    private Store store;
+    private PoolStore store;
     private HostPool pool;
     private HostReconciler reconciler;
     private final VmCreations creations = new VmCreations();
@@ -51,8 +51,8 @@ class HostReconcilerTest {
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
-        store = new Store(db);
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()), id -> Map.of(), clock);
+        store = new PoolStore(db);
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()), id -> Map.of(), clock);
         reconciler = new HostReconciler(store, pool, null, creations);
         host = SimulatedHost.start("sim-token", new Capacity(8, 8L * 1024 * 1024, 1L << 30), IMAGE);
         hostClient = new HostClient(URI.create("http://127.0.0.1:" + host.port()), "sim-token");
@@ -77,7 +77,7 @@ class HostReconcilerTest {
         reconciler.answeredPoll(hostId, hostClient.vms(), clock.instant());
 
         assertEquals(VmState.READY, rowOf("env-e", "E-booted").state(), "the host says it is READY");
-        Store.Vm lost = rowOf("env-e", "E-lost");
+        PoolStore.Vm lost = rowOf("env-e", "E-lost");
         assertEquals(VmState.FAILED, lost.state());
         assertEquals("lost: host " + hostId + " no longer has it", lost.error());
         assertEquals(VmState.BOOTING, rowOf("env-e", "E-new").state(), "made after the poll was asked for");
@@ -104,7 +104,7 @@ class HostReconcilerTest {
                 "only the VM of this backend's ENV that no longer exists is deleted");
 
         reconciler.cleanUpInterruptedCreates();
-        Store.Vm interrupted = rowOf("env-live", "LIVE-vm");
+        PoolStore.Vm interrupted = rowOf("env-live", "LIVE-vm");
         assertEquals(VmState.FAILED, interrupted.state());
         assertEquals(HostReconciler.INTERRUPTED, interrupted.error());
         reconciler.answeredPoll(hostId, hostClient.vms(), clock.instant());
@@ -120,17 +120,17 @@ class HostReconcilerTest {
         return hostClient.vms().stream().map(VmInfo::id).sorted().toList();
     }
 
-    private Store.Vm row(String envId, String name, String hostVmId, VmState state) {
-        return new Store.Vm(envId, name, IMAGE, hostId, hostVmId, 1, 64, 100, state, null, Map.of(), null);
+    private PoolStore.Vm row(String envId, String name, String hostVmId, VmState state) {
+        return new PoolStore.Vm(envId, name, IMAGE, hostId, hostVmId, 1, 64, 100, state, null, Map.of(), null);
     }
 
-    private void insertEnv(String envId, String name, Store.Vm... vms) {
+    private void insertEnv(String envId, String name, PoolStore.Vm... vms) {
         Instant now = clock.instant();
-        store.insertEnv(new Store.Env(envId, name, "alice", now, now.plus(Duration.ofHours(1)), null, null, Map.of(),
+        store.insertEnv(new PoolStore.Env(envId, name, "alice", now, now.plus(Duration.ofHours(1)), null, null, Map.of(),
                 List.of()), List.of(vms));
     }
 
-    private Store.Vm rowOf(String envId, String name) {
+    private PoolStore.Vm rowOf(String envId, String name) {
         return store.vms(envId).stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
     }
 }

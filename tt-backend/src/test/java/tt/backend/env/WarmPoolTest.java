@@ -12,9 +12,9 @@ import tt.api.EnvState;
 import tt.api.VmInfo;
 import tt.api.WarmPoolStatus;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.db.WarmStore;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.client.HostClient;
 import tt.server.InsufficientResourcesException;
@@ -56,9 +56,9 @@ class WarmPoolTest {
     @BeforeEach
     void startPool() throws Exception {
         db = Database.open(dir, null, null, null);
-        Store store = new Store(db);
+        PoolStore store = new PoolStore(db);
         EnvService[] ref = new EnvService[1];
-        pool = new HostPool(store, new HostAccess("sim-token", null, Map.of()),
+        pool = new HostPool(store, new HostConnector("sim-token", null, Map.of()),
                 id -> ref[0].reconciler().sharesHeldOn(id), clock);
         Object lock = new Object();
         warm = new WarmPool(new WarmStore(db), pool, lock, store.instanceId(), 64, clock);
@@ -97,7 +97,7 @@ class WarmPoolTest {
                 "warm VMs hold their share of the host");
 
         long t0 = System.nanoTime();
-        EnvInfo made = envs.create(new EnvCreateRequest("W", List.of("sim"), null, 1, 64, null, null, null, null, null),
+        EnvInfo made = envs.create(EnvCreateRequest.builder("W").osPrefix("sim").cpu(1).memMib(64).build(),
                 "alice", 0);
         long createMillis = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("warm hand-out: the create answered in " + createMillis + " ms");
@@ -122,11 +122,11 @@ class WarmPoolTest {
         warm.set(IMAGE, 1, 1);
         warm.refill();
         Wait.until("a warm VM waits", Duration.ofSeconds(10), () -> status().ready() == 1);
-        EnvInfo big = envs.create(new EnvCreateRequest("BIG", List.of("sim"), null, 2, 64, null, null, null, null, null),
+        EnvInfo big = envs.create(EnvCreateRequest.builder("BIG").osPrefix("sim").cpu(2).memMib(64).build(),
                 "alice", 0);
         assertEquals(null, big.vms().get(0).hostVmId(), "two vCPUs: not the warm VMs' size");
-        EnvInfo ports = envs.create(new EnvCreateRequest("PORTS", List.of("sim"), null, 1, 64, null, List.of(8080), null,
-                null, null), "alice", 0);
+        EnvInfo ports = envs.create(EnvCreateRequest.builder("PORTS").osPrefix("sim").cpu(1).memMib(64)
+                .ports(List.of(8080)).build(), "alice", 0);
         assertEquals(null, ports.vms().get(0).hostVmId(), "an extra port: not a warm VM");
         assertEquals(1, status().ready());
     }
@@ -135,7 +135,7 @@ class WarmPoolTest {
     void demandRaisesTheTargetUpToTheMaximumAndRemovingThePoolDeletesItsVms() throws Exception {
         warm.set(IMAGE, 0, 2);
         for (int i = 0; i < 3; i++) {
-            envs.create(new EnvCreateRequest("D" + i, List.of("sim"), null, 1, 64, null, null, null, null, null),
+            envs.create(EnvCreateRequest.builder("D" + i).osPrefix("sim").cpu(1).memMib(64).build(),
                     "alice", 0);
             envs.delete("D" + i, "alice", false);
         }
@@ -156,7 +156,7 @@ class WarmPoolTest {
         warm.set(IMAGE, 3, 3);
         warm.refill();
         Wait.until("three warm VMs wait", Duration.ofSeconds(10), () -> status().ready() == 3);
-        EnvCreateRequest twoCpus = new EnvCreateRequest("BIG", List.of("sim"), null, 2, 64, null, null, null, null, null);
+        EnvCreateRequest twoCpus = EnvCreateRequest.builder("BIG").osPrefix("sim").cpu(2).memMib(64).build();
         assertTrue(envs.plan(twoCpus).fits(), "the warm VMs' room counts as free for an ENV");
 
         EnvInfo big = envs.create(twoCpus, "alice", 0);
@@ -168,8 +168,7 @@ class WarmPoolTest {
         assertEquals(new Capacity(4, 3L * 64 * 1024, 3L * 100 * 1024), pool.handedOut(hostId),
                 "the ENV's VM and two warm VMs, each counted once");
 
-        EnvCreateRequest fiveCpus = new EnvCreateRequest("HUGE", List.of("sim"), null, 5, 64, null, null, null, null,
-                null);
+        EnvCreateRequest fiveCpus = EnvCreateRequest.builder("HUGE").osPrefix("sim").cpu(5).memMib(64).build();
         assertThrows(RuntimeException.class, () -> envs.create(fiveCpus, "alice", 0));
         assertEquals(2, status().ready(), "an ENV that does not fit even then deletes no warm VM");
         envs.delete("BIG", "alice", false);
@@ -180,7 +179,7 @@ class WarmPoolTest {
         warm.set(IMAGE, 1, 1);
         warm.refill();
         Wait.until("a warm VM waits", Duration.ofSeconds(10), () -> status().ready() == 1);
-        EnvCreateRequest six = new EnvCreateRequest("SIX", List.of("sim"), null, 1, 64, null, null, null, null, 6);
+        EnvCreateRequest six = EnvCreateRequest.builder("SIX").osPrefix("sim").cpu(1).memMib(64).replicas(6).build();
         assertThrows(InsufficientResourcesException.class, () -> envs.create(six, "alice", 0),
                 "one VM takes the warm VM, the other five do not fit in the room of four");
         assertEquals(1, status().ready(), "the warm VM is back in the pool");

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tt.api.ServerAddress;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class HostPoolFirstPollTest {
         List<HttpServer> servers = new ArrayList<>();
         ExecutorService answers = Executors.newCachedThreadPool();
         try (Database db = Database.open(dir, null, null, null);
-             HostPool pool = new HostPool(new Store(db), new HostAccess("sim-token", null, Map.of()), id -> Map.of(),
+             HostPool pool = new HostPool(new PoolStore(db), new HostConnector("sim-token", null, Map.of()), id -> Map.of(),
                      Clock.systemUTC())) {
             List<ServerAddress> addresses = new ArrayList<>();
             for (int i = 0; i < hosts; i++) {

@@ -47,7 +47,8 @@ class ScaleIT {
                         () -> client.status().hosts().stream().filter(HostStatus::online).count() == 50);
 
                 long t0 = System.nanoTime();
-                client.createEnv(new EnvCreateRequest("BIG", List.of("sim"), null, 1, 256, null, null, null, null, 1000));
+                client.createEnv(EnvCreateRequest.builder("BIG").osPrefix("sim").cpu(1).memMib(256)
+                        .replicas(1000).build());
                 long createdMs = (System.nanoTime() - t0) / 1_000_000;
                 EnvInfo env = client.env("BIG", 120);
                 assertEquals(EnvState.READY, env.state());

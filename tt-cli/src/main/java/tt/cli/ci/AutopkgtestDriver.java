@@ -60,9 +60,9 @@ public final class AutopkgtestDriver {
         String name = Validation.name("ENV name", "apt-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(5)));
         Path keyDir = stateRoot.resolve(name);
         String publicKey = SshKeyPair.make(keyDir, name);
-        EnvCreateRequest request = new EnvCreateRequest(name, List.of(testbed.osPrefix()), null, testbed.cpu(),
-                testbed.memMib(), testbed.diskMib(), null, List.of(publicKey), null, null, testbed.leaseSeconds(),
-                Map.of(TAG, "1"));
+        EnvCreateRequest request = EnvCreateRequest.builder(name).osPrefix(testbed.osPrefix()).cpu(testbed.cpu())
+                .memMib(testbed.memMib()).diskMib(testbed.diskMib()).sshKeys(List.of(publicKey))
+                .leaseSeconds(testbed.leaseSeconds()).tags(Map.of(TAG, "1")).build();
         err.println("tt: making testbed " + name + " (OS " + testbed.osPrefix() + ")");
         try {
             backend.createEnv(request, ROOM_WAIT_SECONDS);

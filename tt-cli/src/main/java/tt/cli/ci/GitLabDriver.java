@@ -75,9 +75,9 @@ public final class GitLabDriver {
         }
         deleteOnSignal();
         String publicKey = SshKeyPair.make(keyDir, job.envName());
-        EnvCreateRequest request = new EnvCreateRequest(job.envName(), List.of(job.osPrefix()), null, job.cpu(),
-                job.memMib(), job.diskMib(), null, List.of(publicKey), null, null, job.leaseSeconds(),
-                Map.of("runner", job.runnerTag(), "job", job.jobId()));
+        EnvCreateRequest request = EnvCreateRequest.builder(job.envName()).osPrefix(job.osPrefix()).cpu(job.cpu())
+                .memMib(job.memMib()).diskMib(job.diskMib()).sshKeys(List.of(publicKey))
+                .leaseSeconds(job.leaseSeconds()).tags(Map.of("runner", job.runnerTag(), "job", job.jobId())).build();
         out.println("TT: making VM " + job.envName() + " (OS " + job.osPrefix() + ", lease " + job.leaseSeconds() + " s)");
         EnvInfo env;
         try {

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record VmLaunch(String vmId, String hostname, Image image, int cpus, int memMib, Path dir, Path controlSocket,
                        Path overlay, String bindAddress, Map<Integer, Integer> forwards, Path authorizedKeys,
-                       Path seedImage, List<Path> cgroupProcs, SnapshotUse snapshot, Path agentSocket) {
+                       Path seedImage, List<Path> cgroupProcs, SnapshotRole snapshot, Path agentSocket) {
 
     public Path consoleLog() {
         return dir.resolve("console.log");

@@ -19,8 +19,8 @@ public interface VmProcess {
 
     /**
      * Halts the guest and writes its device state to {@code state} (its RAM stays in the file it
-     * was started with, see {@link SnapshotUse}); the process ends after. For a VM started with
-     * {@link SnapshotUse.Mode#PREPARE}.
+     * was started with, see {@link SnapshotRole}); the process ends after. For a VM started with
+     * {@link SnapshotRole.Mode#PREPARE}.
      */
     void saveSnapshot(Path state) throws IOException;
 

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import tt.api.JoinToken;
 import tt.local.LocalDaemons;
 import tt.local.PrivateFiles;
-import tt.server.LocalPublication;
+import tt.server.DaemonFilePublisher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,20 +29,20 @@ public final class HostJoins {
     private static final Logger LOG = LoggerFactory.getLogger(HostJoins.class);
     private final Path joinedFile;
     private final Path tokenFile;
-    private final LocalPublication local;
+    private final DaemonFilePublisher publisher;
     private final String hostFingerprint;
     private final Set<String> joined = new LinkedHashSet<>();
     private JoinToken token;
 
     /**
      * @param stateDir       the host's state folder
-     * @param local          where the host publishes for the backends of this machine
+     * @param publisher      where the host publishes for the backends of this machine
      * @param hostFingerprint the host's own certificate's fingerprint
      */
-    public HostJoins(Path stateDir, LocalPublication local, String hostFingerprint) throws IOException {
+    public HostJoins(Path stateDir, DaemonFilePublisher publisher, String hostFingerprint) throws IOException {
         this.joinedFile = stateDir.resolve("joined-backends");
         this.tokenFile = stateDir.resolve("join-token");
-        this.local = local;
+        this.publisher = publisher;
         this.hostFingerprint = hostFingerprint;
         if (Files.isRegularFile(joinedFile)) {
             Files.readAllLines(joinedFile, StandardCharsets.UTF_8).stream().map(String::strip)
@@ -50,7 +50,7 @@ public final class HostJoins {
         }
         token = current();
         PrivateFiles.write(tokenFile, token + "\n");
-        local.put(LocalDaemons.JOIN_TOKEN, token.toString());
+        publisher.put(LocalDaemons.JOIN_TOKEN, token.toString());
     }
 
     /** The join token kept from before, if it is still this host's, else a new one. */
@@ -105,7 +105,7 @@ public final class HostJoins {
         }
         token = JoinToken.make(hostFingerprint);
         PrivateFiles.write(tokenFile, token + "\n");
-        local.put(LocalDaemons.JOIN_TOKEN, token.toString());
+        publisher.put(LocalDaemons.JOIN_TOKEN, token.toString());
         LOG.info("joined to the tt-backend {}; a new join token is in {}", backendFingerprint, tokenFile);
         return true;
     }

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import tt.local.FileTrees;
 import tt.host.cgroup.Cgroups;
 import tt.host.engine.Engine;
-import tt.host.engine.SnapshotUse;
+import tt.host.engine.SnapshotRole;
 import tt.host.engine.VmLaunch;
 import tt.host.engine.VmProcess;
 import tt.host.snapshot.SnapshotStore;
@@ -124,10 +124,10 @@ final class VmLauncher {
         engine.createOverlay(snapshot == null ? vm.image.disk() : snapshot.disk(), overlay, vm.diskMib * 1024L * 1024L);
         LOG.info("vm {}: overlay over {} made in {} ms", vm.id, snapshot == null ? vm.image.name() : "its snapshot",
                 (System.nanoTime() - t0) / 1_000_000);
-        SnapshotUse use = snapshot == null ? null
-                : new SnapshotUse(SnapshotUse.Mode.RESTORE, snapshot.ram(), snapshot.state());
+        SnapshotRole role = snapshot == null ? null
+                : new SnapshotRole(SnapshotRole.Mode.RESTORE, snapshot.ram(), snapshot.state());
         Supplier<VmLaunch> launch = () -> new VmLaunch(vm.id, vm.hostname(), vm.image, vm.cpu, vm.memMib, vm.dir,
-                controlSocket(vm), overlay, address, vm.ports, keysFile(vm), seed, vm.cgroup.procsFiles(), use,
+                controlSocket(vm), overlay, address, vm.ports, keysFile(vm), seed, vm.cgroup.procsFiles(), role,
                 byAgent ? agentSocket(vm) : null);
         try (Revert revert = new Revert()) {
             if (vm.ports.isEmpty()) {

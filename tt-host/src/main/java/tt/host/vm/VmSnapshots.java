@@ -6,7 +6,7 @@ import tt.api.Capacity;
 import tt.local.FileTrees;
 import tt.host.cgroup.Cgroups;
 import tt.host.engine.Engine;
-import tt.host.engine.SnapshotUse;
+import tt.host.engine.SnapshotRole;
 import tt.host.engine.VmLaunch;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
@@ -150,7 +150,7 @@ final class VmSnapshots implements AutoCloseable {
             cgroup = host.cgroups().create(id, size.cpu(), size.memMib() * 1024L * 1024L + VmLauncher.QEMU_OVERHEAD_BYTES);
             process = engine.start(new VmLaunch(id, "tt-snapshot", image, size.cpu(), size.memMib(), dir, control,
                     overlay, host.address(), Map.of(), keys, seed, cgroup.procsFiles(),
-                    new SnapshotUse(SnapshotUse.Mode.PREPARE, dir.resolve("ram"), null), agentSocket));
+                    new SnapshotRole(SnapshotRole.Mode.PREPARE, dir.resolve("ram"), null), agentSocket));
             me.process = process;
             if (me.yielded) {
                 throw new IOException("a VM needed its room");

@@ -13,7 +13,7 @@ import tt.client.ApiException;
 import tt.client.HostClient;
 import tt.client.ServerTrust;
 import tt.testkit.HostProcess;
-import tt.testkit.Repo;
+import tt.testkit.Checkout;
 import tt.testkit.Requirements;
 import tt.testkit.SshKeys;
 import tt.testkit.TinyImage;
@@ -54,7 +54,7 @@ class HostDaemonIT {
     @BeforeAll
     static void buildImage() throws IOException {
         Requirements.qemuAndRoot();
-        images = Repo.imagePath();
+        images = Checkout.imagePath();
         TinyImage.ensure(images, TinyImage.RECIPE_X86_64, TinyImage.X86_64);
         work = Files.createDirectories(Path.of("target/it-host").toAbsolutePath());
     }

@@ -10,7 +10,7 @@ import tt.api.VmInfo;
 import tt.api.VmState;
 import tt.host.cgroup.Cgroups;
 import tt.host.engine.Engine;
-import tt.host.engine.SnapshotUse;
+import tt.host.engine.SnapshotRole;
 import tt.host.engine.VmLaunch;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
@@ -181,7 +181,7 @@ class VmManagerTest {
         start(true);
         vms.prepareSnapshots();
         FakeProcess building = engine.awaitProcess(WAIT);
-        assertEquals(SnapshotUse.Mode.PREPARE, engine.launches.get(0).snapshot().mode());
+        assertEquals(SnapshotRole.Mode.PREPARE, engine.launches.get(0).snapshot().mode());
         assertEquals(new Capacity(1, 128 * 1024L, 64 * 1024L), ledger.held());
         VmInfo user = vms.create(vm("user", 2, false));
         Wait.until("the build's VM ended", WAIT, building.onExit()::isDone);
@@ -252,7 +252,7 @@ class VmManagerTest {
             if (!failures.isEmpty()) {
                 throw failures.poll();
             }
-            boolean forSnapshot = launch.snapshot() != null && launch.snapshot().mode() == SnapshotUse.Mode.PREPARE;
+            boolean forSnapshot = launch.snapshot() != null && launch.snapshot().mode() == SnapshotRole.Mode.PREPARE;
             FakeProcess process = new FakeProcess(launch.agentSocket(), !forSnapshot);
             processes.add(process);
             notifyAll();

@@ -1,6 +1,6 @@
 package tt.host.engine.qemu;
 
-import tt.host.engine.SnapshotUse;
+import tt.host.engine.SnapshotRole;
 import tt.host.engine.VmLaunch;
 import tt.host.image.ImageManifest;
 
@@ -40,7 +40,7 @@ public final class QemuCommand {
         List<String> args = new ArrayList<>();
         args.add(binaryFor(arch));
         args.addAll(List.of("-name", "tt-" + l.vmId()));
-        SnapshotUse snapshot = l.snapshot();
+        SnapshotRole snapshot = l.snapshot();
         boolean byAgent = l.agentSocket() != null;
         String machine = m.machine() != null ? m.machine() : defaultMachine(arch);
         args.addAll(List.of("-machine", snapshot == null ? machine : machine + ",memory-backend=ram0"));
@@ -91,9 +91,9 @@ public final class QemuCommand {
             // RAM in a file: shared while preparing (the state stream leaves it out), a private
             // copy-on-write view of it when restoring
             args.addAll(List.of("-object", "memory-backend-file,id=ram0,size=" + l.memMib() + "M,mem-path="
-                    + escape(snapshot.ram().toString()) + ",share=" + (snapshot.mode() == SnapshotUse.Mode.PREPARE
+                    + escape(snapshot.ram().toString()) + ",share=" + (snapshot.mode() == SnapshotRole.Mode.PREPARE
                     ? "on" : "off")));
-            if (snapshot.mode() == SnapshotUse.Mode.RESTORE) {
+            if (snapshot.mode() == SnapshotRole.Mode.RESTORE) {
                 args.addAll(List.of("-incoming", "defer"));
             }
         }

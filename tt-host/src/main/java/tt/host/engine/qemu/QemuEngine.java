@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tt.local.ExternalCommand;
 import tt.host.engine.Engine;
-import tt.host.engine.SnapshotUse;
+import tt.host.engine.SnapshotRole;
 import tt.host.engine.VmLaunch;
 import tt.host.engine.VmProcess;
 import tt.host.image.Image;
@@ -116,7 +116,7 @@ public final class QemuEngine implements Engine {
                 accel, launch.cpus(), launch.memMib(), launch.image().name());
         try {
             Qmp qmp = connectQmp(launch, process);
-            if (launch.snapshot() != null && launch.snapshot().mode() == SnapshotUse.Mode.RESTORE) {
+            if (launch.snapshot() != null && launch.snapshot().mode() == SnapshotRole.Mode.RESTORE) {
                 restore(qmp, launch.snapshot().state());
             }
             return new QemuVmProcess(process, qmp);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One statement on a pooled connection: a query read row by row, or an update. */
-final class Jdbc {
+final class SqlStatements {
 
     interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
@@ -20,7 +20,7 @@ final class Jdbc {
 
     private final Database db;
 
-    Jdbc(Database db) {
+    SqlStatements(Database db) {
         this.db = db;
     }
 
@@ -35,7 +35,7 @@ final class Jdbc {
             }
             return out;
         } catch (SQLException e) {
-            throw new Store.StoreException(e);
+            throw new PoolStore.StoreException(e);
         }
     }
 
@@ -44,7 +44,7 @@ final class Jdbc {
             binder.bind(ps);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new Store.StoreException(e);
+            throw new PoolStore.StoreException(e);
         }
     }
 }

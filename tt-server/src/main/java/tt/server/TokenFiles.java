@@ -14,9 +14,9 @@ import java.util.HexFormat;
  * machine, tt-host and tt-backend share the machine's pool token by default, so that a pool set up
  * without any token flags works (see {@link #machinePoolTokenFile()}).
  */
-public final class Tokens {
+public final class TokenFiles {
 
-    private Tokens() {
+    private TokenFiles() {
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** {@code --output text|json} for read commands, and plain aligned tables. */
-final class Output {
+final class OutputFormat {
 
     private static final ObjectMapper JSON = Json.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 

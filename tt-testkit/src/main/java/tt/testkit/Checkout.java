@@ -4,9 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the TT checkout is, and its shared caches. */
-public final class Repo {
+public final class Checkout {
 
-    private Repo() {
+    private Checkout() {
     }
 
     /** The checkout's root: the first folder upwards from the working folder that holds bin/tt-host. */

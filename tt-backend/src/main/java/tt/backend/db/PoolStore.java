@@ -23,7 +23,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /** The backend's rows: hosts of the pool, ENVs and their VMs. */
-public final class Store {
+public final class PoolStore {
 
     /**
      * An ENV row; {@code leaseSeconds} and {@code leaseExpiresAt} are null without a lease;
@@ -54,11 +54,11 @@ public final class Store {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Database db;
-    private final Jdbc jdbc;
+    private final SqlStatements statements;
 
-    public Store(Database db) {
+    public PoolStore(Database db) {
         this.db = db;
-        this.jdbc = new Jdbc(db);
+        this.statements = new SqlStatements(db);
     }
 
     /** This database's own id, made on first use: its ENV service tags its VMs with it. */
@@ -207,7 +207,7 @@ public final class Store {
 
     public Optional<Env> envByName(String name) {
         return query(ENV_COLUMNS + " WHERE name = ?",
-                ps -> ps.setString(1, name), Store::env).stream().findFirst();
+                ps -> ps.setString(1, name), PoolStore::env).stream().findFirst();
     }
 
     public boolean envExists(String envId) {
@@ -216,22 +216,22 @@ public final class Store {
 
     public List<Env> envs() {
         return query(ENV_COLUMNS + " ORDER BY created_at, name", ps -> { },
-                Store::env);
+                PoolStore::env);
     }
 
     public List<Env> expiredEnvs(Instant now) {
         return query(ENV_COLUMNS + " WHERE expires_at < ? OR lease_expires_at < ?", ps -> {
             ps.setTimestamp(1, Timestamp.from(now));
             ps.setTimestamp(2, Timestamp.from(now));
-        }, Store::env);
+        }, PoolStore::env);
     }
 
     public List<Vm> vms(String envId) {
-        return query(VM_COLUMNS + " WHERE env_id = ? ORDER BY name", ps -> ps.setString(1, envId), Store::vm);
+        return query(VM_COLUMNS + " WHERE env_id = ? ORDER BY name", ps -> ps.setString(1, envId), PoolStore::vm);
     }
 
     public List<Vm> vmsOnHost(String hostId) {
-        return query(VM_COLUMNS + " WHERE host_id = ?", ps -> ps.setString(1, hostId), Store::vm);
+        return query(VM_COLUMNS + " WHERE host_id = ?", ps -> ps.setString(1, hostId), PoolStore::vm);
     }
 
     /** How many of the ENVs' VMs are in a state. */
@@ -248,7 +248,7 @@ public final class Store {
     }
 
     public List<Vm> allVms() {
-        return query(VM_COLUMNS + " ORDER BY env_id, name", ps -> { }, Store::vm);
+        return query(VM_COLUMNS + " ORDER BY env_id, name", ps -> { }, PoolStore::vm);
     }
 
     /** Records the host's VM; false if the VM's row is gone (its ENV was deleted meanwhile). */
@@ -318,12 +318,12 @@ public final class Store {
         return ports;
     }
 
-    private <T> List<T> query(String sql, Jdbc.Binder binder, Jdbc.Row<T> row) {
-        return jdbc.query(sql, binder, row);
+    private <T> List<T> query(String sql, SqlStatements.Binder binder, SqlStatements.Row<T> row) {
+        return statements.query(sql, binder, row);
     }
 
-    private int update(String sql, Jdbc.Binder binder) {
-        return jdbc.update(sql, binder);
+    private int update(String sql, SqlStatements.Binder binder) {
+        return statements.update(sql, binder);
     }
 
     /** A database failure: the state could not be read or written. */

@@ -19,9 +19,9 @@ import java.util.Map;
  * listens (with port 0 the system picks it): files put before then are written at that moment, and
  * so is the port, into the file of {@code --port-file} if one was given.
  */
-public final class LocalPublication implements AutoCloseable {
+public final class DaemonFilePublisher implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LocalPublication.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonFilePublisher.class);
     private final Path portFile;
     private final Map<String, String> env;
     private final Map<String, String> texts = new LinkedHashMap<>();
@@ -29,12 +29,12 @@ public final class LocalPublication implements AutoCloseable {
     private Path dir;
 
     /** @param portFile where to write the port the daemon listens on, or null for nowhere */
-    public LocalPublication(Path portFile) {
+    public DaemonFilePublisher(Path portFile) {
         this(portFile, System.getenv());
     }
 
     /** @param env the environment that says where the state folder is (XDG_STATE_HOME) */
-    LocalPublication(Path portFile, Map<String, String> env) {
+    DaemonFilePublisher(Path portFile, Map<String, String> env) {
         this.portFile = portFile;
         this.env = env;
     }

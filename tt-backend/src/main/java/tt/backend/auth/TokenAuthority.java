@@ -25,7 +25,7 @@ import java.util.Optional;
  * The admin token (from the flags) and users' tokens (made by the admin, kept hashed), each with its
  * scope, quota and expiry. Tokens are looked up at every request: a revoked token stops at once.
  */
-public final class Tokens implements Authenticator {
+public final class TokenAuthority implements Authenticator {
 
     private final Authenticator admin;
     private final TokenStore store;
@@ -33,7 +33,7 @@ public final class Tokens implements Authenticator {
     private final SecureRandom random = new SecureRandom();
 
     /** @param clock tells when a token is made and whether it has expired */
-    public Tokens(String adminToken, TokenStore store, Clock clock) {
+    public TokenAuthority(String adminToken, TokenStore store, Clock clock) {
         this.admin = Authenticator.single(adminToken);
         this.store = store;
         this.clock = clock;

@@ -13,15 +13,15 @@ import tt.backend.api.EnvResource;
 import tt.backend.api.PoolResource;
 import tt.backend.api.TokenResource;
 import tt.backend.api.WarmResource;
-import tt.backend.auth.Tokens;
+import tt.backend.auth.TokenAuthority;
 import tt.backend.db.AuditStore;
 import tt.backend.db.Database;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.backend.db.TokenStore;
 import tt.backend.db.WarmStore;
 import tt.backend.env.EnvService;
 import tt.backend.env.WarmPool;
-import tt.backend.hosts.HostAccess;
+import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.server.AuditFilter;
 import tt.server.Authenticator;
@@ -38,23 +38,23 @@ import java.util.concurrent.TimeUnit;
  * a database. tt-backend serves it over all hosts; tt-host serves the very same over itself alone,
  * so that the client talks to either.
  */
-public final class EnvStack implements AutoCloseable {
+public final class ClientApi implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EnvStack.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClientApi.class);
 
     /** Where the state lives and what the pool is made of. */
     public record Settings(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminToken,
-                           HostAccess hostAccess, List<String> servers, EnvService.Limits limits) {
+                           HostConnector hostConnector, List<String> servers, EnvService.Limits limits) {
     }
 
     private final Database db;
     private final HostPool pool;
     private final EnvService envs;
     private final WarmPool warm;
-    private final Tokens tokens;
+    private final TokenAuthority tokens;
     private final ScheduledExecutorService reaper;
 
-    private EnvStack(Database db, HostPool pool, EnvService envs, WarmPool warm, Tokens tokens,
+    private ClientApi(Database db, HostPool pool, EnvService envs, WarmPool warm, TokenAuthority tokens,
                      ScheduledExecutorService reaper) {
         this.db = db;
         this.pool = pool;
@@ -64,12 +64,12 @@ public final class EnvStack implements AutoCloseable {
         this.reaper = reaper;
     }
 
-    public static EnvStack start(Settings s, MeterRegistry registry) {
+    public static ClientApi start(Settings s, MeterRegistry registry) {
         Database db = Database.open(s.dataDir(), s.dbUrl(), s.dbUser(), s.dbPassword());
-        Store store = new Store(db);
+        PoolStore store = new PoolStore(db);
         Clock clock = Clock.systemUTC();
         EnvService[] envRef = new EnvService[1];
-        HostPool pool = new HostPool(store, s.hostAccess(), hostId -> envRef[0].reconciler().sharesHeldOn(hostId),
+        HostPool pool = new HostPool(store, s.hostConnector(), hostId -> envRef[0].reconciler().sharesHeldOn(hostId),
                 clock);
         Object placementLock = new Object();
         WarmPool warm = new WarmPool(new WarmStore(db), pool, placementLock, store.instanceId(),
@@ -111,9 +111,9 @@ public final class EnvStack implements AutoCloseable {
                 LOG.error("refilling the warm pools failed", e);
             }
         }, 2, 2, TimeUnit.SECONDS);
-        Tokens tokens = new Tokens(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db), Clock.systemUTC());
+        TokenAuthority tokens = new TokenAuthority(s.adminToken() == null ? "" : s.adminToken(), new TokenStore(db), Clock.systemUTC());
         LOG.info("ENVs over {} hosts, state in {}", pool.status().size(), db.describe());
-        return new EnvStack(db, pool, envs, warm, tokens, reaper);
+        return new ClientApi(db, pool, envs, warm, tokens, reaper);
     }
 
     /**

@@ -13,22 +13,22 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-class LocalPublicationTest {
+class DaemonFilePublisherTest {
 
     @Test
     void filesPutBeforeTheDaemonListensAppearInItsPortsFolderWithThePortAndGoAtTheEnd(@TempDir Path dir)
             throws IOException {
         Map<String, String> env = Map.of("XDG_STATE_HOME", dir.toString());
         Path portFile = dir.resolve("run").resolve("port");
-        LocalPublication local = new LocalPublication(portFile, env);
-        local.put(LocalDaemons.FINGERPRINT, "AB:CD");
+        DaemonFilePublisher publisher = new DaemonFilePublisher(portFile, env);
+        publisher.put(LocalDaemons.FINGERPRINT, "AB:CD");
         assertFalse(Files.exists(portFile), "the port is not known before the daemon listens");
-        local.listening(41234);
+        publisher.listening(41234);
         assertEquals(Optional.of("AB:CD"), LocalDaemons.read(env, 41234, LocalDaemons.FINGERPRINT));
         assertEquals("41234\n", Files.readString(portFile));
-        local.put(LocalDaemons.JOIN_TOKEN, "tok");
+        publisher.put(LocalDaemons.JOIN_TOKEN, "tok");
         assertEquals(Optional.of("tok"), LocalDaemons.read(env, 41234, LocalDaemons.JOIN_TOKEN));
-        local.close();
+        publisher.close();
         assertEquals(Optional.empty(), LocalDaemons.read(env, 41234, LocalDaemons.FINGERPRINT));
         assertFalse(Files.exists(portFile));
     }

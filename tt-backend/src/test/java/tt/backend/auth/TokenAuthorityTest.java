@@ -21,20 +21,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Users' tokens with scopes, quotas and expiry, on the real embedded database. */
-class TokensTest {
+class TokenAuthorityTest {
 
     @Test
     void aTokenCarriesItsScopeAndQuotaAndStopsAtItsExpiryOrRevocation(@TempDir Path dir) {
         try (Database db = Database.open(dir, null, null, null)) {
             TokenStore store = new TokenStore(db);
-            Tokens tokens = new Tokens("admin-secret", store, Clock.systemUTC());
+            TokenAuthority tokens = new TokenAuthority("admin-secret", store, Clock.systemUTC());
             TokenInfo bot = tokens.create(new TokenRequest("ci-bot", "envs", 10, 16384, 240, 60));
             Caller caller = tokens.authenticate(bot.token()).orElseThrow();
             assertEquals(new Caller("ci-bot", false, Caller.Scope.ENVS, new Caller.Quota(10, 16384, 240)), caller);
             assertTrue(bot.expiresAt().isAfter(Instant.now().plusSeconds(3500)), bot.toString());
 
             store.add(new TokenInfo("tok-old", "old", Instant.parse("2026-01-01T00:00:00Z"), null, "FULL", null, null,
-                    null, Instant.parse("2026-01-02T00:00:00Z")), Tokens.hash("tt_old"));
+                    null, Instant.parse("2026-01-02T00:00:00Z")), TokenAuthority.hash("tt_old"));
             TokenRefusedException expired = assertThrows(TokenRefusedException.class, () -> tokens.authenticate("tt_old"));
             assertTrue(expired.getMessage().contains("expired at 2026-01-02T00:00:00Z"), expired.getMessage());
 
@@ -53,7 +53,7 @@ class TokensTest {
         Instant made = Instant.parse("2026-03-01T10:00:00Z");
         ManualClock clock = new ManualClock(made);
         try (Database db = Database.open(dir, null, null, null)) {
-            Tokens tokens = new Tokens("admin-secret", new TokenStore(db), clock);
+            TokenAuthority tokens = new TokenAuthority("admin-secret", new TokenStore(db), clock);
             TokenInfo bot = tokens.create(new TokenRequest("ci-bot", null, null, null, null, 60));
             assertEquals(made.plusSeconds(3600), bot.expiresAt());
             clock.advance(Duration.ofSeconds(3599));

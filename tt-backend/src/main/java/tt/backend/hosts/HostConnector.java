@@ -4,7 +4,7 @@ import tt.api.JoinRequest;
 import tt.api.JoinToken;
 import tt.local.LocalDaemons;
 import tt.api.ServerAddress;
-import tt.backend.db.Store;
+import tt.backend.db.PoolStore;
 import tt.client.HostClient;
 import tt.client.ServerTrust;
 
@@ -23,10 +23,10 @@ import java.util.Optional;
  * @param identity  the backend's certificate and key, presented to the hosts
  * @param env       the environment, where the hosts of this machine publish their join tokens
  */
-public record HostAccess(String hostToken, KeyManager[] identity, Map<String, String> env) {
+public record HostConnector(String hostToken, KeyManager[] identity, Map<String, String> env) {
 
     /** The client of a host: pinned to its certificate once joined; unjoined, a client that refuses any certificate. */
-    HostClient client(Store.Host row) {
+    HostClient client(PoolStore.Host row) {
         if (row.plainHttp()) {
             return new HostClient(base(row), hostToken);
         }
@@ -35,7 +35,7 @@ public record HostAccess(String hostToken, KeyManager[] identity, Map<String, St
     }
 
     /** The join token a tt-host of this machine published for the backends of this machine, if the host is local. */
-    Optional<JoinToken> localJoinToken(Store.Host row) {
+    Optional<JoinToken> localJoinToken(PoolStore.Host row) {
         if (!LocalDaemons.isThisMachine(row.address())) {
             return Optional.empty();
         }
@@ -49,12 +49,12 @@ public record HostAccess(String hostToken, KeyManager[] identity, Map<String, St
     }
 
     /** Joins the host with its join token, first checking that it presents the certificate the token names. */
-    void join(Store.Host row, JoinToken token) throws IOException {
+    void join(PoolStore.Host row, JoinToken token) throws IOException {
         new HostClient(base(row), null, ServerTrust.pinned(token.hostFingerprint()).presenting(identity))
                 .join(new JoinRequest(token.secret()));
     }
 
-    static URI base(Store.Host row) {
+    static URI base(PoolStore.Host row) {
         return new ServerAddress(row.plainHttp(), row.address(), row.port()).uri();
     }
 }
