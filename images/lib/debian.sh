@@ -179,10 +179,14 @@ debian_configure() {
   else
     install -D -m 644 "$DEBIAN_GUEST_DIR/cloud-init-tt.cfg" "$r/etc/cloud/cloud.cfg.d/90-tt.cfg"
   fi
-  # The presets systemd would apply on the first boot, applied now; then what we want on or off.
-  local sc=(systemctl --root="$r" --quiet)
-  command -v systemctl >/dev/null || sc=(chroot "$r" systemctl --quiet)
-  "${sc[@]}" preset-all 2>/dev/null
+  # The presets systemd would apply on the first boot, applied now; then what we want on or off. The
+  # image's own systemctl does it: the host's, of another systemd release, can refuse the image's
+  # unit files (bookworm's 252.39 systemd-localed.service: "Channel number out of range").
+  local sc=(chroot "$r" systemctl --quiet)
+  if ! "${sc[@]}" preset-all 2>"$WORK/preset.err"; then
+    cat "$WORK/preset.err" >&2
+    die "systemctl preset-all failed in the image's root $r"
+  fi
   "${sc[@]}" set-default multi-user.target
   "${sc[@]}" enable systemd-networkd.service tt-ready.service tt-agent.service
   if [ "$SEED_AGENT" = tt ]; then "${sc[@]}" enable tt-seed.service; fi
