@@ -25,6 +25,7 @@ import tt.backend.hosts.HostConnector;
 import tt.backend.hosts.HostPool;
 import tt.server.AuditFilter;
 import tt.server.Authenticator;
+import tt.local.DaemonThreads;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,11 +93,7 @@ public final class ClientApi implements AutoCloseable {
             LOG.info("{} leases renewed from this start: their clients could not renew while the backend was down",
                     renewed);
         }
-        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "env-expiry");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("env-expiry"));
         reaper.scheduleWithFixedDelay(() -> {
             try {
                 envs.expire();

@@ -16,6 +16,7 @@ import tt.backend.hosts.HostPool;
 import tt.server.Caller;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
+import tt.local.DaemonThreads;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -42,11 +43,7 @@ public final class EnvService implements AutoCloseable {
 
     private final PoolStore store;
     private final Clock clock;
-    private final ExecutorService workers = Executors.newFixedThreadPool(32, r -> {
-        Thread t = new Thread(r, "env-work");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newFixedThreadPool(32, DaemonThreads.named("env-work"));
     private final EnvCreation creation;
     private final EnvDeletion deletion;
     private final EnvCommands commands;

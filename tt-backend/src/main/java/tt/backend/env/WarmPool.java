@@ -14,6 +14,7 @@ import tt.backend.hosts.HostPool;
 import tt.backend.placement.Placement;
 import tt.server.InsufficientResourcesException;
 import tt.server.NotFoundException;
+import tt.local.DaemonThreads;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -64,11 +65,7 @@ public final class WarmPool implements AutoCloseable {
     private final Map<String, Deque<Instant>> demand = new ConcurrentHashMap<>();
     private final Set<String> fullLogged = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
-    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "warm-pool");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newFixedThreadPool(4, DaemonThreads.named("warm-pool"));
 
     /** @param clock what the demand window is measured by */
     public WarmPool(WarmStore store, HostPool pool, Object placementLock, String instanceId, int defaultMemMib,

@@ -14,6 +14,7 @@ import tt.backend.placement.Placement;
 import tt.client.HostClient;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
+import tt.local.DaemonThreads;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -72,11 +73,8 @@ public final class HostPool implements AutoCloseable {
     private final Function<String, Map<String, Capacity>> sharesHeldOn;
     private final Clock clock;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "host-poll");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService poller =
+            Executors.newScheduledThreadPool(2, DaemonThreads.named("host-poll"));
     private volatile Listener listener;
 
     /**
@@ -148,11 +146,8 @@ public final class HostPool implements AutoCloseable {
         if (added.isEmpty()) {
             return;
         }
-        ExecutorService polls = Executors.newFixedThreadPool(Math.min(added.size(), FIRST_POLLS_AT_ONCE), r -> {
-            Thread t = new Thread(r, "host-first-poll");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService polls = Executors.newFixedThreadPool(Math.min(added.size(), FIRST_POLLS_AT_ONCE),
+                DaemonThreads.named("host-first-poll"));
         try {
             CompletableFuture.allOf(added.stream().map(m -> CompletableFuture.runAsync(() -> poll(m), polls))
                     .toArray(CompletableFuture[]::new)).join();

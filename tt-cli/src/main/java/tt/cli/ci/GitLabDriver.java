@@ -8,6 +8,7 @@ import tt.api.EnvVm;
 import tt.local.FileTrees;
 import tt.client.ApiException;
 import tt.client.BackendClient;
+import tt.local.DaemonThreads;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -120,11 +121,7 @@ public final class GitLabDriver {
                 String.valueOf(vm.ports().get(22)), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "ServerAliveInterval=30",
                 "root@" + vm.address(), "command -v bash >/dev/null && exec bash -s || exec sh -s"));
-        ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tt-lease");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tt-lease"));
         long every = Math.max(10, job.leaseSeconds() / 3);
         renewal.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.SECONDS);
         try {

@@ -24,6 +24,7 @@ import tt.host.ssh.HostSshKey;
 import tt.server.ConflictException;
 import tt.server.NotFoundException;
 import tt.local.Revert;
+import tt.local.DaemonThreads;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,11 +68,7 @@ public final class VmManager implements AutoCloseable {
     private final GuestCommands guest;
     private final Defaults defaults;
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
-    private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "vm-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService watchers = Executors.newCachedThreadPool(DaemonThreads.named("vm-watch"));
     private final SecureRandom random = new SecureRandom();
 
     public VmManager(Path vmsDir, Path socketsDir, String address, ImageCatalog images, Map<String, Engine> engines, Cgroups cgroups,

@@ -12,6 +12,7 @@ import tt.host.engine.VmProcess;
 import tt.host.image.Image;
 import tt.host.snapshot.SnapshotStore;
 import tt.server.InsufficientResourcesException;
+import tt.local.DaemonThreads;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,11 +51,7 @@ final class VmSnapshots implements AutoCloseable {
     private final SnapshotStore store;
     private final Host host;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
-    private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "snapshot-build");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService builder = Executors.newSingleThreadExecutor(DaemonThreads.named("snapshot-build"));
     private final SecureRandom random = new SecureRandom();
     /**
      * A build under way: its room, its process once started, and whether a user's VM took its
